@@ -1,0 +1,34 @@
+# Two commands a user needs (see README.md):
+#   make sample   set up, then grade the bundled sample class into graded/
+#   make test     set up (browser included), then run the whole test suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: setup sample test lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev,nbgrader]"
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+sample: $(STAMP)
+	$(BIN)/grader grade examples/sample-class --out graded
+
+test: $(STAMP)
+	bash scripts/ensure-browser
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check grader tests solutions
+	$(BIN)/mypy
+
+bench: $(STAMP)
+	$(BIN)/grader bench --students 1000
+
+clean:
+	rm -rf graded build *.egg-info

@@ -1,0 +1,226 @@
+"""Judging one outcome against the reference's: the trusted comparison.
+
+Used by every path (pytest suites, bulk grading, the student's public tests),
+so a verdict never depends on how a submission was run. Only plain data is
+judged: numbers, arrays, lists and tuples of numbers. Anything else, NaN,
+infinities, empty results and wrong sizes never pass.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+_NUMBER_TYPES = (int, float, np.integer, np.floating)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Whether a check passed, and why not in plain words (without any values)."""
+
+    passed: bool
+    kind: str = "pass"  # pass, not started, error, timeout, wrong type, empty, not finite, wrong size, wrong value, wrong shape, modified input
+    reason: str = ""
+    expected: str = ""  # the reference value, rendered (only shown where allowed)
+    actual: str = ""  # the submission's value, rendered
+
+
+def show(value: Any, limit: int = 8) -> str:
+    """A short, readable rendering of a value for messages."""
+    if isinstance(value, bool) or value is None:
+        return repr(value)
+    if isinstance(value, (float, np.floating)):
+        return _num(float(value))
+    if isinstance(value, (int, np.integer)):
+        return str(int(value))
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind not in "iuf" or value.ndim == 0:
+            return f"array({show(value.item()) if value.size == 1 else value.dtype})"
+        flat = [_num(float(v)) for v in value.ravel()[:limit]]
+        more = ", ..." if value.size > limit else ""
+        return f"array([{', '.join(flat)}{more}], shape {tuple(value.shape)})"
+    if isinstance(value, (list, tuple)):
+        items = [show(v, limit) for v in value[:limit]]
+        more = ", ..." if len(value) > limit else ""
+        body = ", ".join(items) + more
+        return f"[{body}]" if isinstance(value, list) else f"({body}{',' if len(value) == 1 else ''})"
+    type_name = getattr(value, "type_name", None)
+    if isinstance(type_name, str):
+        return f"<a {type_name} object>"
+    return f"<{type(value).__name__}>"
+
+
+def _num(x: float) -> str:
+    if math.isnan(x) or math.isinf(x):
+        return str(x)
+    if x == int(x) and abs(x) < 1e15:
+        return str(int(x)) if abs(x) >= 1 or x == 0 else f"{x:.6g}"
+    return f"{x:.6g}"
+
+
+def as_numbers(value: Any) -> np.ndarray | None:
+    """The value as a float array if it is made only of real numbers (not bools), else None."""
+    if isinstance(value, bool) or isinstance(value, np.bool_):
+        return None
+    if isinstance(value, _NUMBER_TYPES):
+        return np.asarray(float(value))
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind not in "iuf":
+            return None
+        return value.astype(float)
+    if isinstance(value, (list, tuple)):
+        if not value:
+            return np.zeros(0)
+        parts = [as_numbers(v) for v in value]
+        if any(p is None for p in parts):
+            return None
+        try:
+            return np.asarray(parts, dtype=float)
+        except ValueError:  # ragged
+            return None
+    return None
+
+
+def _failed_call(outcome: Any) -> Verdict | None:
+    if outcome.ok:
+        return None
+    if outcome.not_started:
+        return Verdict(False, "not started", "not started yet (it still raises NotImplementedError)")
+    if outcome.timeout:
+        return Verdict(False, "timeout", f"stopped: {outcome.error or 'it ran past its time limit'}")
+    return Verdict(False, "error", f"raised {outcome.error}" if outcome.error else "failed")
+
+
+def _type_problem(value: Any) -> str:
+    if value is None:
+        return "returned None (is a `return` missing?)"
+    if isinstance(value, (bool, np.bool_)) or (isinstance(value, np.ndarray) and value.dtype.kind == "b"):
+        return "returned booleans, not numbers"
+    return f"returned {show(value)}, which is not a number or an array of numbers"
+
+
+def tolerances(value: Any, expected: np.ndarray, rtol: float, atol: float) -> tuple[float, float]:
+    """Widen the tolerance for float32/float16 results, which cannot be as exact as float64."""
+    dtype = getattr(value, "dtype", None)
+    if dtype is not None and dtype.kind == "f" and dtype.itemsize < 8:
+        scale = float(np.max(np.abs(expected))) if expected.size else 1.0
+        loose = 1e-4 if dtype.itemsize == 4 else 1e-2
+        return max(rtol, loose), max(atol, loose * max(1.0, scale) * 1e-2)
+    return rtol, atol
+
+
+def same_numbers(actual: Any, expected: Any, rtol: float, atol: float) -> bool:
+    """True when both are finite numeric data of the same size and agree within tolerance."""
+    a, e = as_numbers(actual), as_numbers(expected)
+    if a is None or e is None or a.size == 0 or a.size != e.size:
+        return False
+    if not np.all(np.isfinite(a)):
+        return False
+    rt, at = tolerances(actual, e, rtol, atol)
+    return bool(np.all(np.abs(a.ravel() - e.ravel()) <= at + rt * np.abs(e.ravel())))
+
+
+def check_value(actual: Any, expected: Any, rtol: float, atol: float) -> Verdict:
+    """The numbers returned match the reference's, whatever container holds them."""
+    exp_text, act_text = show(expected), show(actual)
+    a, e = as_numbers(actual), as_numbers(expected)
+    assert e is not None, "the reference returned something that is not numeric"
+    if a is None:
+        return Verdict(False, "wrong type", _type_problem(actual), exp_text, act_text)
+    if a.size == 0:
+        return Verdict(False, "empty", "returned an empty result", exp_text, act_text)
+    if not np.all(np.isfinite(a)):
+        return Verdict(False, "not finite", "the result contains NaN or infinity", exp_text, act_text)
+    if a.size != e.size:
+        reason = f"returned {a.size} values where {e.size} {'was' if e.size == 1 else 'were'} expected"
+        if e.size > 1 and a.size == e.size**2:
+            reason += " (an (n,) and an (n, 1) array broadcast to (n, n)?)"
+        return Verdict(False, "wrong size", reason, exp_text, act_text)
+    rt, at = tolerances(actual, e, rtol, atol)
+    diff = np.abs(a.ravel() - e.ravel())
+    bad = diff > at + rt * np.abs(e.ravel())
+    if np.any(bad):
+        if e.size == 1:
+            reason = "wrong value"
+        else:
+            reason = f"{int(bad.sum())} of {e.size} values are wrong"
+        return Verdict(False, "wrong value", reason, exp_text, act_text)
+    return Verdict(True, "pass", "", exp_text, act_text)
+
+
+def _shape_of(value: Any) -> str:
+    if isinstance(value, np.ndarray):
+        return "a scalar (0-d array)" if value.ndim == 0 else f"an array of shape {tuple(value.shape)}"
+    if isinstance(value, (list, tuple)):
+        return f"a {type(value).__name__} of {len(value)} items"
+    if isinstance(value, _NUMBER_TYPES):
+        return "a single number"
+    return f"a {type(value).__name__}"
+
+
+def check_shape(actual: Any, expected: Any) -> Verdict:
+    """The result has the reference's form: a scalar, an array of the same shape, or a pair."""
+    a = as_numbers(actual)
+    if a is None:
+        return Verdict(False, "wrong type", _type_problem(actual), _shape_of(expected), _shape_of(actual))
+    if a.size and not np.all(np.isfinite(a)):
+        return Verdict(False, "not finite", "the result contains NaN or infinity")
+    exp_text, act_text = _shape_of(expected), _shape_of(actual)
+    if isinstance(expected, np.ndarray):
+        ok = isinstance(actual, np.ndarray) and actual.shape == expected.shape
+        reason = f"expected {exp_text}, got {act_text}"
+    elif isinstance(expected, (tuple, list)):
+        ok = a.ndim == 1 and a.size == len(expected)
+        reason = f"expected {len(expected)} numbers, got {act_text}"
+    else:
+        ok = a.ndim == 0
+        reason = f"expected a single number, got {act_text}"
+    if ok:
+        return Verdict(True, "pass", "", exp_text, act_text)
+    return Verdict(False, "wrong shape", reason, exp_text, act_text)
+
+
+def check_unchanged(before: tuple[Any, ...], after: list[Any] | None) -> Verdict:
+    """Every array or list input is exactly as it was (same values, same dtype)."""
+    if after is None:
+        return Verdict(False, "error", "its inputs could not be inspected after the call")
+    data_before = [b for b in before if not callable(b) and not _is_fn(b)]
+    if len(after) != len(data_before):
+        return Verdict(False, "error", "its inputs could not be inspected after the call")
+    for i, (b, a) in enumerate(zip(data_before, after, strict=True)):
+        if not isinstance(b, (list, tuple, np.ndarray)):
+            continue
+        bn, an = np.asarray(b), as_numbers(a)
+        same = an is not None and an.shape == bn.shape and bool(np.array_equal(an, bn.astype(float)))
+        if isinstance(b, np.ndarray):
+            same = same and isinstance(a, np.ndarray) and a.dtype == b.dtype
+        if not same:
+            return Verdict(False, "modified input", f"it changed its input argument #{i + 1}; work on a copy",
+                           show(b), show(a))
+    return Verdict(True, "pass")
+
+
+def _is_fn(value: Any) -> bool:
+    return type(value).__name__ == "Fn"
+
+
+def judge(check: str, call_args: tuple[Any, ...], expected: Any, actual: Any,
+          rtol: float, atol: float) -> Verdict:
+    """Judge an actual outcome (``grader.execute.Outcome``) for one kind of check."""
+    failed = _failed_call(actual)
+    if failed:
+        return failed
+    if check == "value":
+        return check_value(actual.value, expected.value, rtol, atol)
+    if check == "shape":
+        return check_shape(actual.value, expected.value)
+    if check == "unchanged":
+        return check_unchanged(call_args, actual.args_after)
+    if check == "figure":
+        from grader.figures import check_figure
+
+        return check_figure(actual.value, expected.value)
+    raise ValueError(f"unknown check {check!r}")

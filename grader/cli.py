@@ -1,0 +1,140 @@
+"""The ``grader`` command: a thin layer over the library.
+
+It parses arguments, calls the core, and turns the core's own exceptions into
+one-line ``Error: ...`` messages with the exit codes documented in the README
+(see :mod:`grader.errors`). A traceback means a bug in the grader.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from grader import errors
+from grader.config import Course, load_course
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+def _course(arg: str | None) -> Course:
+    if arg:
+        return load_course(Path(arg))
+    here = Path.cwd() / "course.yml"
+    return load_course(here if here.is_file() else PROJECT / "course.yml")
+
+
+def _jobs(value: str) -> int:
+    n = int(value)
+    if n < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return n
+
+
+def cmd_grade(args: argparse.Namespace) -> int:
+    from grader.runner import ClassGrader, summary_text
+
+    course = _course(args.course)
+    out = Path(args.out)
+    grader = ClassGrader(course, out, jobs=args.jobs, progress=not args.quiet)
+
+    def warn(line: str) -> None:
+        print(f"WARNING: sandbox: {line}", file=sys.stderr)
+
+    summary = grader.grade(Path(args.submissions), force=args.force, on_warning=warn)
+    extra = _extra_outputs(args, course, grader, summary)
+    print(summary_text(summary))
+    for line in extra:
+        print(line)
+    return errors.EXIT_OK
+
+
+def _extra_outputs(args: argparse.Namespace, course: Course, grader: object, summary: object) -> list[str]:
+    """Optional outputs added by other modules (report, LMS formats, gradebook)."""
+    lines: list[str] = []
+    try:
+        from grader import outputs
+    except ImportError:
+        return lines
+    return outputs.write_extra(args, course, grader, summary)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from grader.check import check_one
+
+    course = _course(args.course)
+    text, result = check_one(course, Path(args.path))
+    print(text)
+    return errors.EXIT_OK if result.total == result.max_total else errors.EXIT_FAILED
+
+
+def cmd_release(args: argparse.Namespace) -> int:
+    from grader.release import release
+
+    course = _course(args.course)
+    written = release(course, Path(args.out_dir), force=args.force)
+    print(f"Wrote the student copy to {args.out_dir} ({len(written)} files).")
+    print(f"Students run:  cd {args.out_dir} && pytest")
+    return errors.EXIT_OK
+
+
+def cmd_stubs(args: argparse.Namespace) -> int:
+    from grader.stubgen import write
+
+    course = _course(args.course)
+    for path in write(course.root):
+        print(f"wrote {path}")
+    return errors.EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="grader", description="Grade the loss-function exercise set.")
+    p.add_argument("--course", help="path to course.yml (default: ./course.yml, else the project's)")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    g = sub.add_parser("grade", help="grade a folder (or zip) of submissions")
+    g.add_argument("submissions", help="folder with one entry per student, a bulk .zip, or one student's folder")
+    g.add_argument("--out", default="graded", help="output folder (default: graded/)")
+    g.add_argument("--jobs", type=_jobs, default=min(2, os.cpu_count() or 1),
+                   help="sandboxed workers in parallel (default: 2, or 1 on a 1-core machine)")
+    g.add_argument("--force", action="store_true", help="re-grade every student, even unchanged ones")
+    g.add_argument("--quiet", action="store_true", help="no progress output")
+    g.add_argument("--format", action="append", choices=["csv", "canvas", "moodle"], default=None,
+                   help="also write grades for a learning platform (repeatable); grades.csv is always written")
+    g.add_argument("--gradebook", help="also record scores in this nbgrader gradebook (.db)")
+    g.add_argument("--assignment", default="ps1", help="assignment name for --gradebook/LMS exports")
+    g.set_defaults(func=cmd_grade)
+
+    c = sub.add_parser("check", help="grade one student's folder and print the full result")
+    c.add_argument("path")
+    c.set_defaults(func=cmd_check)
+
+    r = sub.add_parser("release", help="write the student copy (stubs, public tests, README)")
+    r.add_argument("out_dir")
+    r.add_argument("--force", action="store_true", help="write into a non-empty folder")
+    r.set_defaults(func=cmd_release)
+
+    s = sub.add_parser("stubs", help="regenerate exercises/ from solutions/")
+    s.set_defaults(func=cmd_stubs)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        from grader import plugins_cli
+
+        plugins_cli.register(parser)
+    except ImportError:
+        pass
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except errors.GraderError as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("Interrupted; finished students are saved, run the same command to resume.", file=sys.stderr)
+        return 130

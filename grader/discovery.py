@@ -1,0 +1,567 @@
+"""Find each student's exercise modules in a downloaded submissions folder or zip.
+
+``discover`` accepts a folder of per-student folders and zips, a platform's bulk
+zip of those, or one student's own folder or zip. Student files are untrusted:
+nothing is written or modified, symlinks are never followed, zips are read in
+memory with hard caps (``grader.ziputil``), and every unusable entry becomes a
+plain-words problem line for that student, or a run-level note, never an error.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import os
+import re
+import stat
+import unicodedata
+import zipfile
+from collections.abc import Callable, Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+
+from grader.errors import InputError
+from grader.ziputil import (
+    MAX_MEMBERS,
+    Refused,
+    TooLarge,
+    ZipReader,
+    check_limits,
+    is_symlink,
+    member_parts,
+    open_zip,
+    raw_parts,
+    size_text,
+)
+
+MAX_DEPTH = 6                      # folder levels searched inside one student's entry
+MAX_INNER_ZIPS = 3                 # zips inside an entry opened when modules are missing
+MAX_BULK_MEMBERS = 50 * MAX_MEMBERS
+CLUTTER_DIRS = frozenset({"__MACOSX", "__pycache__", ".ipynb_checkpoints"})
+CLUTTER_FILES = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
+_UNSAFE_ID_CHARS = re.compile(r"[^A-Za-z0-9._@+-]+")
+_NO_FOLLOW = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+
+
+@dataclass
+class Submission:
+    """One student's exercise modules as found, with plain-words problems for their feedback."""
+
+    student_id: str
+    sources: dict[str, str]
+    problems: list[str]
+    fingerprint: str
+    origin: str
+
+
+@dataclass
+class Discovery:
+    """All submissions (sorted by student id) and run-level notes for the instructor."""
+
+    submissions: list[Submission]
+    notes: list[str]
+
+
+@dataclass
+class _File:
+    """A regular file inside one student's entry; an inner zip's name counts as a folder."""
+
+    parts: tuple[str, ...]
+    label: str                          # how problem lines name it: "sub.zip:exercises/losses.py"
+    read: Callable[[int], bytes]        # read at most n bytes; raises Refused (incl. TooLarge)
+
+
+@dataclass
+class _Listing:
+    files: list[_File] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    clutter: bool = False
+
+
+@dataclass
+class _Entry:
+    """One student's folder or zip, not read yet."""
+
+    name: str                           # raw id: folder name, or zip name without ".zip"
+    origin: str                         # relative to SUBMISSIONS: "alice/", "class.zip:bob.zip"
+    is_zip: bool
+    zip_layers: int                     # zips opened to reach its files; inner zips open below 2
+    listing: Callable[[ExitStack], _Listing]   # raises Refused if the entry's zip is unusable
+
+
+def discover(path: Path, modules: Sequence[str], *, max_unzipped_bytes: int = 50 * 2**20,
+             max_module_bytes: int = 2**20) -> Discovery:
+    """Find every student's copy of ``modules`` under ``path`` (a folder or a .zip).
+
+    Raises InputError only when ``path`` itself is unusable; anything wrong with
+    one student's files is reported in that submission's ``problems``.
+    """
+    names = [m.removesuffix(".py") for m in modules]
+    if not names or len(set(names)) != len(names) or not all(m.isidentifier() for m in names):
+        raise ValueError(f"modules must be distinct Python module names, got {list(modules)!r}")
+    run = _Run(names, max_unzipped_bytes, max_module_bytes)
+    with ExitStack() as stack:              # keeps a top-level zip open while students are read
+        return run.finish(run.entries(Path(path), stack))
+
+
+class _Run:
+    """State of one discovery: limits, run-level notes and the clutter count."""
+
+    def __init__(self, modules: list[str], max_unzipped: int, max_module: int) -> None:
+        self.modules = modules
+        self.max_unzipped = max_unzipped
+        self.max_module = max_module
+        self.notes: list[str] = []
+        self.clutter = 0
+
+    # -- finding the entries -------------------------------------------------
+
+    def entries(self, path: Path, stack: ExitStack) -> list[_Entry]:
+        if not path.exists():
+            raise InputError(f"{path} does not exist")
+        if path.is_dir():
+            if _folder_is_student(path, self.modules):
+                name = path.resolve().name
+                return [_Entry(name, f"{name}/", False, 0, lambda _: _walk_folder(path))]
+            return self._folder_entries(path)
+        if not path.is_file() or path.suffix.lower() != ".zip":
+            raise InputError(f"{path} is not a folder or a .zip file")
+        try:
+            zf = _open_zip_path(path, stack, follow=True)
+        except Refused as exc:
+            raise InputError(f"{path} {exc}") from None
+        return self._zip_entries(zf, path.name)
+
+    def _folder_entries(self, root: Path) -> list[_Entry]:
+        try:
+            with os.scandir(root) as it:
+                children = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            raise InputError(f"cannot read the folder {root}: {exc.strerror}") from None
+        entries = []
+        for e in children:
+            is_dir = e.is_dir(follow_symlinks=False)
+            kind = _skip_kind(e.name, is_dir)
+            if kind == "hidden" and _is_zip_name(e.name):
+                kind = None                     # "...zip" is a (badly named) student zip
+            if kind == "clutter":
+                self.clutter += 1
+            elif e.is_symlink():
+                self.notes.append(f"skipped {e.name}: it is a symbolic link, which is never followed")
+            elif kind == "hidden":
+                self.notes.append(f"skipped {e.name}: hidden files and folders are not submissions")
+            elif is_dir:
+                entries.append(_Entry(e.name, f"{e.name}/", False, 0,
+                                      partial(_walk_folder_listing, Path(e.path))))
+            elif e.is_file(follow_symlinks=False) and _is_zip_name(e.name):
+                entries.append(_Entry(e.name[:-4], e.name, True, 1,
+                                      partial(self._zip_file_listing, Path(e.path))))
+            else:
+                self.notes.append(f"skipped {e.name}: not a student folder or .zip")
+        return entries
+
+    def _zip_entries(self, zf: zipfile.ZipFile, zip_name: str) -> list[_Entry]:
+        """One entry if the zip is one student's (modules at the top, in exercises/, or under
+        one wrapping folder); otherwise one per top-level folder or nested .zip (a bulk zip)."""
+        infos = zf.infolist()
+        if len(infos) > MAX_BULK_MEMBERS:
+            raise InputError(f"{zip_name} has more than {MAX_BULK_MEMBERS:,} entries; not opened")
+        files = {p for i in infos if not i.is_dir() and (p := member_parts(i.filename))}
+        tops = {p[0] for i in infos if (p := member_parts(i.filename))
+                and _skip_kind(p[0], len(p) > 1 or i.is_dir()) is None}
+        wrapper = next(iter(tops)) if len(tops) == 1 and (*tops,) not in files else None
+        for prefix in ((), (wrapper,)) if wrapper else ((),):
+            if _looks_like_student(files, prefix, self.modules):
+                def whole(_: ExitStack) -> _Listing:
+                    check_limits(infos, self.max_unzipped)
+                    return _zip_listing(ZipReader(zf, self.max_unzipped), infos)
+                return [_Entry(zip_name[:-4], zip_name, True, 1, whole)]
+
+        where = f"{zip_name}:{wrapper}/" if wrapper else f"{zip_name}:"
+        groups: dict[str, list[zipfile.ZipInfo]] = {}
+        entries, outside = [], []
+        for info in infos:
+            raw = raw_parts(info.filename)
+            if raw and wrapper and raw[0] == wrapper:
+                raw = raw[1:]
+            if raw is None or raw[:1] == ("..",):
+                outside.append(info.filename)
+                continue
+            if not raw:
+                continue
+            at_top = len(raw) == 1 and not info.is_dir()
+            kind = _skip_kind(raw[0], not at_top)
+            if kind == "hidden" and at_top and _is_zip_name(raw[0]):
+                kind = None
+            if kind:
+                self.clutter += kind == "clutter"
+            elif not at_top:
+                groups.setdefault(raw[0], []).append(info)
+            elif _is_zip_name(raw[0]):
+                entries.append(_Entry(raw[0][:-4], where + raw[0], True, 2,
+                                      partial(self._nested_zip_listing, zf, info)))
+            else:
+                self.notes.append(f"skipped {where}{raw[0]}: not a student folder or .zip")
+        strip = 2 if wrapper else 1
+        for key, members in groups.items():
+            entries.append(_Entry(key, f"{where}{key}/", False, 1,
+                                  partial(self._group_listing, zf, members, strip)))
+        if outside:
+            self.notes.append(_ignored(f"entries of {zip_name} whose paths point outside the zip",
+                                       outside))
+        return entries
+
+    # -- listing one entry's files -------------------------------------------
+
+    def _zip_file_listing(self, path: Path, stack: ExitStack) -> _Listing:
+        zf = _open_zip_path(path, stack)
+        check_limits(zf.infolist(), self.max_unzipped)
+        return _zip_listing(ZipReader(zf, self.max_unzipped), zf.infolist())
+
+    def _group_listing(self, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], strip: int,
+                       _: ExitStack) -> _Listing:
+        check_limits(infos, self.max_unzipped)
+        return _zip_listing(ZipReader(zf, self.max_unzipped), infos, strip=strip)
+
+    def _nested_zip_listing(self, zf: zipfile.ZipFile, info: zipfile.ZipInfo,
+                            stack: ExitStack) -> _Listing:
+        data = ZipReader(zf, self.max_unzipped).read(info, self.max_unzipped)
+        inner = stack.enter_context(open_zip(data))
+        check_limits(inner.infolist(), self.max_unzipped)
+        return _zip_listing(ZipReader(inner, self.max_unzipped), inner.infolist())
+
+    def _inner_zip_listing(self, z: _File, stack: ExitStack) -> _Listing:
+        """Open a zip found inside a student's entry (e.g. a platform folder holding their upload)."""
+        try:
+            inner = stack.enter_context(open_zip(z.read(self.max_unzipped)))
+            check_limits(inner.infolist(), self.max_unzipped)
+        except Refused as exc:
+            return _Listing(problems=[f"{z.label} {exc}"])
+        return _zip_listing(ZipReader(inner, self.max_unzipped), inner.infolist(),
+                            label=f"{z.label}:", under=z.parts)
+
+    # -- reading the modules ---------------------------------------------------
+
+    def finish(self, entries: list[_Entry]) -> Discovery:
+        """Resolve duplicate and colliding ids, read every entry and collect the notes."""
+        by_name: dict[str, list[_Entry]] = {}
+        for e in entries:
+            by_name.setdefault(e.name, []).append(e)
+        kept: list[tuple[_Entry, list[str]]] = []
+        for name, group in sorted(by_name.items()):
+            group.sort(key=lambda e: (e.is_zip, e.origin))     # a folder beats a zip
+            first, rest = group[0], [e.origin for e in group[1:]]
+            extra = []
+            if rest:
+                extra.append(f"also found {', '.join(rest)} for you; graded {first.origin} "
+                             "and ignored the rest")
+                self.notes.append(f"duplicate submission {name!r}: graded {first.origin}, "
+                                  f"ignored {', '.join(rest)}")
+            kept.append((first, extra))
+        ids = self._assign_ids([e.name for e, _ in kept])
+        subs = [self._submission(e, sid, extra) for (e, extra), sid in zip(kept, ids, strict=True)]
+        if self.clutter:
+            where = "1 place" if self.clutter == 1 else f"{self.clutter} places"
+            self.notes.append("ignored system clutter (.DS_Store, __MACOSX/, ._* files, "
+                              f"__pycache__/, *.pyc, .ipynb_checkpoints/) in {where}")
+        if not subs:
+            self.notes.append("no student folders or zips were found")
+        return Discovery(sorted(subs, key=lambda s: s.student_id), self.notes)
+
+    def _assign_ids(self, names: list[str]) -> list[str]:
+        """Sanitise ids; ids equal up to case get -2, -3... so file names never collide."""
+        bases = [sanitise_id(n) for n in names]
+        order = sorted(range(len(names)), key=lambda i: (bases[i].casefold(),
+                                                          names[i] != bases[i], names[i]))
+        ids: list[str | None] = [None] * len(names)
+        taken: set[str] = set()
+        for i in order:
+            if bases[i].casefold() not in taken:
+                ids[i] = bases[i]
+                taken.add(bases[i].casefold())
+        for i in order:
+            if ids[i] is None:
+                n = 2
+                while (new := f"{bases[i][:96]}-{n}").casefold() in taken:
+                    n += 1
+                ids[i] = new
+                taken.add(new.casefold())
+                self.notes.append(f"{names[i]!r} would get the same student id as another "
+                                  f"submission ({bases[i]!r}); it is graded as {new!r}")
+        renamed = [(n, b) for n, b in zip(names, bases, strict=True) if n != b]
+        if renamed:
+            self.notes.append(f"{len(renamed)} student id(s) were changed to safe file names, "
+                              f"e.g. {renamed[0][0]!r} -> {renamed[0][1]!r}")
+        return [i for i in ids if i is not None]
+
+    def _submission(self, entry: _Entry, sid: str, extra: list[str]) -> Submission:
+        problems = list(extra)
+        raw: dict[str, bytes] = {}
+        sources: dict[str, str] = {}
+        short = entry.origin.rsplit(":", 1)[-1]
+        with ExitStack() as stack:
+            try:
+                listing = entry.listing(stack)
+            except Refused as exc:
+                problems.append(f"{short} {exc}")
+                self.notes.append(f"{sid}: {entry.origin} {exc}")
+                listing = _Listing()
+            else:
+                if not listing.files:
+                    problems.append(f"{short} contains no files")
+            found = self._candidates(listing.files)
+            missing = [m for m in self.modules if m not in found]
+            zips = sorted((f for f in listing.files if _is_zip_name(f.parts[-1])), key=_rank)
+            if missing and zips and entry.zip_layers < 2:
+                for z in zips[:MAX_INNER_ZIPS]:
+                    inner = self._inner_zip_listing(z, stack)
+                    listing.files += inner.files
+                    listing.problems += inner.problems
+                    listing.clutter |= inner.clutter
+                    for m, files in self._candidates(inner.files).items():
+                        if m in missing:
+                            found[m] = files
+            elif missing and zips:
+                problems.append(f"{zips[0].label} was not opened: zips inside a zip inside a "
+                                "zip are not read; put the .py files in directly")
+            problems += listing.problems
+            self.clutter += listing.clutter
+            for m in self.modules:
+                if m in found:
+                    self._read_module(m, sorted(found[m], key=_rank), raw, sources, problems)
+            problems += self._missing([m for m in self.modules if m not in found], listing.files)
+        digest = hashlib.sha256()
+        for m in sorted(raw):
+            digest.update(f"module\0{m}\0{len(raw[m])}\0".encode())
+            digest.update(raw[m])
+        for p in problems:
+            digest.update(f"problem\0{p}\0".encode())
+        return Submission(sid, sources, problems, digest.hexdigest(), entry.origin)
+
+    def _candidates(self, files: list[_File]) -> dict[str, list[_File]]:
+        wanted = {f"{m}.py": m for m in self.modules}
+        found: dict[str, list[_File]] = {}
+        for f in files:
+            if f.parts and f.parts[-1] in wanted:
+                found.setdefault(wanted[f.parts[-1]], []).append(f)
+        return found
+
+    def _read_module(self, module: str, candidates: list[_File], raw: dict[str, bytes],
+                     sources: dict[str, str], problems: list[str]) -> None:
+        chosen = candidates[0]
+        if len(candidates) > 1:
+            ignored = ", ".join(c.label if c.label != chosen.label else f"another {c.label}"
+                                for c in candidates[1:])
+            problems.append(f"found {len(candidates)} files named {module}.py: graded "
+                            f"{chosen.label}, ignored {ignored}")
+        try:
+            data = chosen.read(self.max_module)
+        except TooLarge as exc:
+            problems.append(f"{chosen.label} {exc}; not graded")
+            return
+        except Refused as exc:
+            problems.append(f"{chosen.label} {exc}")
+            return
+        raw[module] = data
+        text, why = _decode(data)
+        if text is None:
+            problems.append(f"{chosen.label} {why}")
+            return
+        sources[module] = text
+        if not text.strip():
+            problems.append(f"{chosen.label} is empty")
+
+    def _missing(self, missing: list[str], files: list[_File]) -> list[str]:
+        lines = []
+        if missing and len(missing) == len(self.modules):
+            looked = ", ".join(f"{m}.py" for m in missing)
+            lines.append(f"no exercise files found (looked for {looked}): every test scores 0")
+        else:
+            lines += [f"no {m}.py found: the tests for {m} score 0" for m in missing]
+        for m in missing:
+            near = re.compile(rf"{re.escape(m)}[\s_-]*(\(\d+\)|\d+|copy)?\.(py|ipynb|txt|py\.txt)",
+                              re.IGNORECASE)
+            hits = [f.label for f in files if f.parts and near.fullmatch(f.parts[-1])]
+            if hits:
+                lines.append(_ignored(f"near-misses for {m}.py (the name must be exactly "
+                                      f"{m}.py)", hits))
+        return lines
+
+
+# -- helpers -------------------------------------------------------------------
+
+def sanitise_id(raw: str) -> str:
+    """Make a safe file name: [A-Za-z0-9._@+-], no leading '.', '_' or '-', at most 100 chars.
+
+    Accents are dropped ("Zoë" -> "Zoe"); a name with nothing usable left ("..",
+    "王伟") becomes "student-" plus a short hash of it, so distinct names stay distinct.
+    """
+    text = unicodedata.normalize("NFKD", raw).encode("ascii", "ignore").decode()
+    text = re.sub(r"^[._-]+", "", _UNSAFE_ID_CHARS.sub("_", text))[:100].rstrip("._")
+    if text:
+        return text
+    return "student-" + hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+
+
+def _skip_kind(name: str, is_dir: bool) -> str | None:
+    """"clutter" for OS/editor leftovers, "hidden" for other dot-names, else None."""
+    if is_dir and name in CLUTTER_DIRS or not is_dir and (
+            name in CLUTTER_FILES or name.startswith("._") or name.endswith(".pyc")):
+        return "clutter"
+    return "hidden" if name.startswith(".") else None
+
+
+def _is_zip_name(name: str) -> bool:
+    return name.lower().endswith(".zip") and len(name) > 4
+
+
+def _rank(f: _File) -> tuple[bool, int, str]:
+    """Preference among same-named files: inside an exercises/ folder, then shallowest."""
+    in_exercises = len(f.parts) > 1 and f.parts[-2].lower() == "exercises"
+    return (not in_exercises, len(f.parts), f.label)
+
+
+def _ignored(what: str, names: list[str]) -> str:
+    shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+    return f"ignored {what}: {shown}"
+
+
+def _decode(data: bytes) -> tuple[str | None, str]:
+    """Source text with a UTF-8 BOM dropped and CRLF/CR turned into LF, or None and why not."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None, "is saved as UTF-16 text; save it as UTF-8"
+    try:
+        text = data.removeprefix(codecs.BOM_UTF8).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        return None, f"is not UTF-8 text (first bad byte on line {line}); save it as UTF-8"
+    if "\0" in text:
+        return None, "contains NUL bytes, so it is not Python source text"
+    return text.replace("\r\n", "\n").replace("\r", "\n"), ""
+
+
+def _looks_like_student(names: set[tuple[str, ...]], prefix: tuple[str, ...],
+                        modules: list[str]) -> bool:
+    return any(prefix + (f"{m}.py",) in names or prefix + ("exercises", f"{m}.py") in names
+               for m in modules)
+
+
+def _folder_is_student(path: Path, modules: list[str]) -> bool:
+    """True if ``path`` holds module files directly or in an ``exercises/`` folder."""
+    def is_file_like(p: Path) -> bool:      # a symlink counts: it is then reported, not read
+        try:
+            return not stat.S_ISDIR(os.lstat(p).st_mode)
+        except OSError:
+            return False
+    ex = path / "exercises"
+    in_ex = ex.is_dir() and not ex.is_symlink()
+    return any(is_file_like(path / f"{m}.py") or in_ex and is_file_like(ex / f"{m}.py")
+               for m in modules)
+
+
+def _read_file(path: Path, limit: int) -> bytes:
+    """Read a regular file: never through a symlink (O_NOFOLLOW), never blocking on a fifo."""
+    try:
+        fd = os.open(path, _NO_FOLLOW)
+        with os.fdopen(fd, "rb") as f:
+            if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+                raise Refused("is not a regular file")
+            data = f.read(limit + 1)
+    except OSError as exc:
+        raise Refused(f"could not be read ({exc.strerror})") from None
+    if len(data) > limit:
+        raise TooLarge(f"is larger than {size_text(limit)}")
+    return data
+
+
+def _open_zip_path(path: Path, stack: ExitStack, follow: bool = False) -> zipfile.ZipFile:
+    """Open a zip file on disk (not through a symlink unless ``follow``) for this stack's life."""
+    try:
+        f = stack.enter_context(os.fdopen(os.open(path, os.O_RDONLY if follow else _NO_FOLLOW),
+                                          "rb"))
+        if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+            raise Refused("is not a regular file")
+    except OSError as exc:
+        raise Refused(f"could not be read ({exc.strerror})") from None
+    return stack.enter_context(open_zip(f))
+
+
+def _walk_folder_listing(root: Path, _: ExitStack) -> _Listing:
+    return _walk_folder(root)
+
+
+def _walk_folder(root: Path) -> _Listing:
+    """List regular files under ``root``: symlinks reported not followed, depth and count capped."""
+    out = _Listing()
+    links: list[str] = []
+    special: list[str] = []
+    deep: list[str] = []
+    pending: list[tuple[tuple[str, ...], str]] = [((), os.fspath(root))]
+    while pending:
+        rel, folder = pending.pop(0)                     # breadth first: shallow files first
+        try:
+            with os.scandir(folder) as it:
+                children = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            out.problems.append(f"could not open the folder {'/'.join(rel) or '.'} ({exc.strerror})")
+            continue
+        for e in children:
+            parts = rel + (e.name,)
+            label = "/".join(parts)
+            is_dir = e.is_dir(follow_symlinks=False)
+            kind = _skip_kind(e.name, is_dir)
+            if kind:
+                out.clutter |= kind == "clutter"
+            elif e.is_symlink():
+                links.append(label)
+            elif is_dir and len(parts) > MAX_DEPTH:
+                deep.append(label + "/")
+            elif is_dir:
+                pending.append((parts, e.path))
+            elif not e.is_file(follow_symlinks=False):
+                special.append(label)
+            elif len(out.files) >= MAX_MEMBERS:
+                out.problems.append(f"stopped looking after {MAX_MEMBERS:,} files")
+                return out
+            else:
+                out.files.append(_File(parts, label, partial(_read_file, Path(e.path))))
+    out.problems += [_ignored(what, names) for what, names in (
+        ("symbolic links (links are never followed)", links),
+        ("special files that are not regular files", special),
+        (f"folders nested more than {MAX_DEPTH} levels deep", deep)) if names]
+    return out
+
+
+def _zip_listing(reader: ZipReader, infos: list[zipfile.ZipInfo], *, strip: int = 0,
+                 label: str = "", under: tuple[str, ...] = ()) -> _Listing:
+    """List a zip's usable members (dropping ``strip`` leading folders); report unsafe ones."""
+    out = _Listing()
+    outside: list[str] = []
+    links: list[str] = []
+    deep: list[str] = []
+    for info in infos:
+        parts = member_parts(info.filename)
+        if parts is None:
+            outside.append(info.filename)
+            continue
+        parts = parts[strip:]
+        if not parts or info.is_dir():
+            continue
+        kind = next(filter(None, (_skip_kind(p, i < len(parts) - 1)
+                                  for i, p in enumerate(parts))), None)
+        if kind:
+            out.clutter |= kind == "clutter"
+        elif is_symlink(info):
+            links.append(label + "/".join(parts))
+        elif len(parts) > MAX_DEPTH + 1:
+            deep.append(label + "/".join(parts))
+        else:
+            out.files.append(_File(under + parts, label + "/".join(parts),
+                                   partial(reader.read, info)))
+    out.problems += [_ignored(what, names) for what, names in (
+        ("zip entries whose paths point outside the zip", outside),
+        ("symbolic links stored in the zip", links),
+        (f"zip entries nested more than {MAX_DEPTH} folders deep", deep)) if names]
+    return out

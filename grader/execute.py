@@ -1,0 +1,171 @@
+"""Load a submission's modules from source text and call its functions.
+
+Used on both sides of the boundary with the same code: inside the sandbox for
+untrusted submissions, and in-process for the trusted reference solutions and
+the mistake catalogue. Every call gets fresh copies of its inputs, so nothing
+one call does can leak into the next.
+"""
+
+from __future__ import annotations
+
+import copy
+import importlib.abc
+import importlib.machinery
+import sys
+import types
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from grader import probes
+from grader.wire import Fn
+
+PACKAGE = "exercises"
+
+
+@dataclass
+class Outcome:
+    """What one call produced: a value, or an error; optionally its inputs afterwards."""
+
+    ok: bool
+    value: Any = None
+    error: str | None = None
+    not_started: bool = False
+    timeout: bool = False
+    args_after: list[Any] | None = None
+
+    def to_plain(self) -> dict[str, Any]:
+        from grader.wire import encode
+
+        out: dict[str, Any] = {"ok": self.ok}
+        if self.ok:
+            out["value"] = encode(self.value)
+        if self.error is not None:
+            out["error"] = self.error[:500]
+        if self.not_started:
+            out["not_started"] = True
+        if self.timeout:
+            out["timeout"] = True
+        if self.args_after is not None:
+            out["args_after"] = [encode(a) for a in self.args_after]
+        return out
+
+    @classmethod
+    def from_plain(cls, data: Any) -> Outcome:
+        """Rebuild from untrusted plain data; anything malformed becomes an error outcome."""
+        from grader.errors import WireError
+        from grader.wire import decode
+
+        try:
+            if type(data) is not dict:
+                raise WireError("outcome is not an object")
+            ok = data.get("ok") is True
+            args_after = data.get("args_after")
+            return cls(
+                ok=ok,
+                value=decode(data.get("value")) if ok else None,
+                error=str(data["error"])[:500] if data.get("error") is not None else None,
+                not_started=data.get("not_started") is True,
+                timeout=data.get("timeout") is True,
+                args_after=[decode(a) for a in args_after] if type(args_after) is list else None,
+            )
+        except (WireError, ValueError, TypeError, RecursionError) as exc:
+            return cls(ok=False, error=f"unreadable result ({exc})")
+
+
+class _SourceFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Serves ``exercises.<name>`` (and the bare ``<name>``) from source text."""
+
+    def __init__(self, sources: dict[str, str], origin: str) -> None:
+        self.sources = sources
+        self.origin = origin
+
+    def find_spec(self, fullname, path=None, target=None):  # type: ignore[no-untyped-def]
+        if fullname == PACKAGE:
+            spec = importlib.machinery.ModuleSpec(fullname, self, is_package=True)
+            spec.submodule_search_locations = []
+            return spec
+        short = fullname[len(PACKAGE) + 1 :] if fullname.startswith(PACKAGE + ".") else fullname
+        if short in self.sources:
+            spec = importlib.machinery.ModuleSpec(PACKAGE + "." + short, self)
+            spec.origin = f"{self.origin}/{short}.py"
+            return spec
+        return None
+
+    def create_module(self, spec):  # type: ignore[no-untyped-def]
+        return None
+
+    def exec_module(self, module: types.ModuleType) -> None:
+        name = module.__name__
+        if name == PACKAGE:
+            module.__path__ = []
+            return
+        short = name[len(PACKAGE) + 1 :]
+        sys.modules[short] = module
+        code = compile(self.sources[short], f"{self.origin}/{short}.py", "exec")
+        exec(code, module.__dict__)  # noqa: S102 - this is the point of the module
+
+
+def install_sources(sources: dict[str, str], origin: str = "exercises") -> None:
+    """Make ``import <name>`` and ``import exercises.<name>`` load the given sources."""
+    for name in list(sys.modules):
+        if name == PACKAGE or name.startswith(PACKAGE + ".") or name in sources:
+            del sys.modules[name]
+    sys.meta_path.insert(0, _SourceFinder(sources, origin))
+
+
+def import_module(name: str) -> types.ModuleType:
+    """Import one installed module; the caller catches and reports its errors."""
+    import importlib
+
+    return importlib.import_module(f"{PACKAGE}.{name}")
+
+
+def describe_exception(exc: BaseException) -> str:
+    """``Type: message`` in one short line; safe against hostile ``__str__``."""
+    try:
+        text = str(exc)
+    except Exception:
+        text = ""
+    name = type(exc).__name__ if isinstance(type(exc).__name__, str) else "Exception"
+    text = text.strip().splitlines()[0] if text.strip() else ""
+    return f"{name}: {text}"[:300] if text else name
+
+
+def materialise(arg: Any) -> Any:
+    """A fresh, private copy of a test input, with probe names turned into callables."""
+    if isinstance(arg, Fn):
+        return probes.PROBES[arg.name]
+    if isinstance(arg, np.ndarray):
+        return arg.copy()
+    return copy.deepcopy(arg)
+
+
+def run_call(
+    module: types.ModuleType | None,
+    function: str,
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    want_args_after: bool = False,
+) -> Outcome:
+    """Call ``module.function(*args, **kwargs)`` on private copies and capture the outcome."""
+    if module is None:
+        return Outcome(ok=False, error="module could not be loaded")
+    fn = getattr(module, function, None)
+    if not callable(fn):
+        return Outcome(ok=False, error=f"function {function} is missing")
+    call_args = [materialise(a) for a in args]
+    call_kwargs = {k: materialise(v) for k, v in kwargs.items()}
+    try:
+        value = fn(*call_args, **call_kwargs)
+    except NotImplementedError:
+        return Outcome(ok=False, not_started=True, error="NotImplementedError")
+    except RecursionError:
+        return Outcome(ok=False, error="RecursionError: maximum recursion depth exceeded")
+    except MemoryError:
+        return Outcome(ok=False, error="MemoryError: the memory limit was reached")
+    except BaseException as exc:  # noqa: BLE001 - SystemExit and friends are results too
+        return Outcome(ok=False, error=describe_exception(exc))
+    after = [a for a in call_args if not callable(a)] if want_args_after else None
+    return Outcome(ok=True, value=value, args_after=after)

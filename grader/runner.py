@@ -1,0 +1,195 @@
+"""Bulk grading: a folder of submissions in, grades and feedback out.
+
+The trusted runner discovers submissions, hands their sources to the sandbox
+pool, judges the plain-data outcomes, and writes each student's files as
+soon as that student is done (atomically), so a killed run resumes where it
+stopped. A cached result is reused when neither the student's files nor the
+course (tests, solutions, course.yml) changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import statistics
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from grader.config import Course
+from grader.discovery import Discovery, Submission, discover
+from grader.errors import InputError
+from grader.execute import Outcome
+from grader.fsutil import atomic_write, is_inside
+from grader.plan import Plan, build_plan
+from grader.progress import Progress
+from grader.sandbox import RawResult, SandboxPool
+from grader.scoring import StudentResult, score
+from grader.writers import feedback, gradescope, grades_csv
+
+STATE_DIR = ".state"
+
+
+@dataclass
+class RunSummary:
+    """What a grading run did, for the terminal summary and for callers."""
+
+    results: list[StudentResult]
+    regraded: list[str] = field(default_factory=list)
+    reused: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    out_dir: Path = Path("graded")
+    seconds: float = 0.0
+
+    @property
+    def attention(self) -> list[StudentResult]:
+        return [r for r in self.results if r.status in ("error", "timeout") or r.limits_hit or r.total == 0]
+
+    def most_failed(self, n: int = 5) -> list[tuple[str, int]]:
+        counts: Counter[str] = Counter()
+        for r in self.results:
+            for f in r.functions:
+                if not f.full:
+                    counts[f.function] += 1
+        return counts.most_common(n)
+
+
+def _key(plan_fp: str, sub: Submission) -> str:
+    return hashlib.sha256(f"{plan_fp}\n{sub.fingerprint}\n{sub.student_id}".encode()).hexdigest()
+
+
+def _missing_outcomes(plan: Plan) -> list[Outcome]:
+    return [Outcome(ok=False, error=f"{c.module}.py was not submitted") for c in plan.calls]
+
+
+class ClassGrader:
+    """Grades submissions for one course and writes the outputs under ``out_dir``."""
+
+    def __init__(self, course: Course, out_dir: Path, *, jobs: int = 2, plan: Plan | None = None,
+                 progress: bool = True, pool_factory: Callable[..., SandboxPool] = SandboxPool) -> None:
+        self.course, self.out_dir, self.jobs = course, out_dir, jobs
+        self.plan = plan or build_plan(course)
+        self.plan_fp = self.plan.fingerprint()
+        self.progress = progress
+        self.pool_factory = pool_factory
+
+    # -- files ---------------------------------------------------------------------------
+    def _state_path(self, sid: str) -> Path:
+        return self.out_dir / STATE_DIR / f"{sid}.json"
+
+    def _cached(self, sub: Submission) -> StudentResult | None:
+        path = self._state_path(sub.student_id)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("key") != _key(self.plan_fp, sub):
+                return None
+            return StudentResult.from_dict(data["result"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def _write_student(self, sub: Submission, result: StudentResult) -> None:
+        c = self.course
+        show = c.show_hidden_inputs or c.show_hidden_expected
+        atomic_write(self.out_dir / "results" / f"{sub.student_id}.json",
+                     gradescope.render(result, show_hidden_values=show))
+        atomic_write(self.out_dir / "feedback" / f"{sub.student_id}.md",
+                     feedback.render(result, title=c.title, show_inputs=c.show_hidden_inputs,
+                                     show_expected=c.show_hidden_expected))
+        # The state file is written last: its presence means the student is complete.
+        state = {"key": _key(self.plan_fp, sub), "result": result.to_dict()}
+        atomic_write(self._state_path(sub.student_id), json.dumps(state, sort_keys=True))
+
+    def _result(self, sub: Submission, raw: RawResult | None) -> StudentResult:
+        if raw is None:
+            return score(self.plan, _missing_outcomes(self.plan), student_id=sub.student_id,
+                         problems=sub.problems, module_errors={m: "not submitted" for m in self.course.modules},
+                         fingerprint=sub.fingerprint)
+        module_errors = dict(raw.module_errors)
+        for m in self.course.modules:
+            if m not in sub.sources:
+                module_errors.setdefault(m, "not submitted")
+        return score(self.plan, raw.outcomes, student_id=sub.student_id, problems=sub.problems,
+                     module_errors=module_errors, limits_hit=raw.limits_hit, stdout=raw.stdout,
+                     fingerprint=sub.fingerprint, cpu_ms=raw.cpu_ms, wall_ms=raw.wall_ms)
+
+    # -- the run -------------------------------------------------------------------------
+    def grade(self, submissions: Path, *, force: bool = False,
+              on_warning: Callable[[str], None] | None = None) -> RunSummary:
+        start = time.monotonic()
+        if not submissions.exists():
+            raise InputError(f"{submissions}: no such file or folder")
+        if is_inside(self.out_dir, submissions) if submissions.is_dir() else False:
+            raise InputError(f"the output folder {self.out_dir} is inside {submissions}; "
+                             "choose another --out (nothing under SUBMISSIONS is ever written)")
+        found: Discovery = discover(submissions, list(self.course.modules),
+                                    max_unzipped_bytes=self.course.max_zip_mb * 2**20)
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        summary = RunSummary(results=[], notes=list(found.notes), out_dir=self.out_dir)
+        results: dict[str, StudentResult] = {}
+        todo: list[Submission] = []
+        for sub in found.submissions:
+            cached = None if force else self._cached(sub)
+            if cached is not None:
+                results[sub.student_id] = cached
+                summary.reused.append(sub.student_id)
+                if not (self.out_dir / "feedback" / f"{sub.student_id}.md").exists():
+                    self._write_student(sub, cached)
+            else:
+                todo.append(sub)
+        bar = Progress(len(todo), enabled=self.progress)
+        to_sandbox = [s for s in todo if s.sources]
+        for sub in todo:
+            if not sub.sources:
+                results[sub.student_id] = r = self._result(sub, None)
+                self._write_student(sub, r)
+                summary.regraded.append(sub.student_id)
+                bar.step(f"{sub.student_id}: {r.status}")
+        if to_sandbox:
+            by_id = {s.student_id: s for s in to_sandbox}
+            with self.pool_factory(self.plan.calls, self.course.limits, jobs=self.jobs,
+                                   preload=self._preload()) as pool:
+                summary.warnings = list(pool.warnings)
+                for w in summary.warnings:
+                    if on_warning:
+                        on_warning(w)
+                for sid, raw in pool.map((s.student_id, s.sources) for s in to_sandbox):
+                    sub = by_id[sid]
+                    results[sid] = r = self._result(sub, raw)
+                    self._write_student(sub, r)
+                    summary.regraded.append(sid)
+                    bar.step(f"{sid}: {r.total:g}/{r.max_total:g} {r.status}")
+        bar.close()
+        summary.results = [results[s.student_id] for s in found.submissions]
+        atomic_write(self.out_dir / "grades.csv", grades_csv.render(summary.results, self.course.functions))
+        summary.seconds = time.monotonic() - start
+        return summary
+
+    def _preload(self) -> tuple[str, ...]:
+        return ("matplotlib",) if "plots" in self.course.modules else ()
+
+
+def summary_text(s: RunSummary) -> str:
+    """The end-of-run summary printed on the terminal."""
+    totals = [r.total for r in s.results]
+    lines = [f"Graded {len(s.results)} student(s) in {s.seconds:.1f} s "
+             f"({len(s.regraded)} graded now, {len(s.reused)} unchanged since the last run)."]
+    if totals:
+        mx = s.results[0].max_total
+        lines.append(f"Mean total {statistics.mean(totals):.2f} / {mx:g}, median {statistics.median(totals):.2f} / {mx:g}.")
+    failed = s.most_failed()
+    if failed:
+        lines.append("Functions most often not fully right: " +
+                     ", ".join(f"{f} ({n})" for f, n in failed))
+    if s.attention:
+        lines.append("Needs attention:")
+        for r in s.attention:
+            why = [r.status] + r.limits_hit + [f"{m}: {e}" for m, e in sorted(r.module_errors.items())][:2]
+            lines.append(f"  {r.student_id}: {r.total:g}/{r.max_total:g} — " + "; ".join(why))
+    if s.notes:
+        lines.append("Notes:")
+        lines += [f"  {n}" for n in s.notes]
+    lines.append(f"Wrote {s.out_dir}/grades.csv, {s.out_dir}/results/, {s.out_dir}/feedback/.")
+    return "\n".join(lines)

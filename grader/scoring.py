@@ -1,0 +1,187 @@
+"""From outcomes to points: per-test results, per-function scores, a student's total.
+
+All judging happens here, on the trusted side, with :mod:`grader.checks`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from grader.cases import Test
+from grader.checks import Verdict, judge, same_numbers
+from grader.execute import Outcome
+from grader.plan import Plan
+
+TIME_LIMITS = ("wall time", "call time", "cpu time")
+
+
+@dataclass
+class TestResult:
+    """One test's result, with everything any report may need (renderers decide what to show)."""
+
+    name: str
+    function: str
+    public: bool
+    score: float
+    max_score: float
+    passed: bool
+    kind: str
+    reason: str = ""
+    what: str = ""
+    expected: str = ""
+    actual: str = ""
+    mistake: str | None = None
+    hint: str | None = None
+
+    def message(self, show_values: bool = True) -> str:
+        """The failure in plain words; without values for hidden tests."""
+        if self.passed:
+            return "passed"
+        lines = [f"{self.name}: {self.reason}"]
+        if show_values and self.what:
+            lines.append(f"  input:    {self.what}")
+        if show_values and self.expected and self.kind in ("wrong value", "wrong size", "modified input", "wrong shape"):
+            lines.append(f"  expected: {self.expected}")
+            lines.append(f"  got:      {self.actual}")
+        elif show_values and self.actual and self.kind in ("wrong type", "empty", "not finite"):
+            lines.append(f"  got:      {self.actual}")
+        if self.hint:
+            lines.append(f"  hint:     {self.hint}")
+        return "\n".join(lines)
+
+
+@dataclass
+class FunctionScore:
+    function: str
+    points: float
+    earned: float
+    passed: int
+    total: int
+    status: str  # full, partial, zero, not started, error
+
+    @property
+    def full(self) -> bool:
+        return self.passed == self.total
+
+
+@dataclass
+class StudentResult:
+    student_id: str
+    total: float
+    max_total: float
+    status: str  # ok, partial, error, timeout
+    functions: list[FunctionScore]
+    tests: list[TestResult]
+    problems: list[str] = field(default_factory=list)
+    module_errors: dict[str, str] = field(default_factory=dict)
+    limits_hit: list[str] = field(default_factory=list)
+    stdout: str = ""
+    fingerprint: str = ""
+    cpu_ms: float = 0.0
+    wall_ms: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> StudentResult:
+        data = dict(data)
+        data["functions"] = [FunctionScore(**f) for f in data["functions"]]
+        data["tests"] = [TestResult(**t) for t in data["tests"]]
+        return cls(**data)
+
+    @property
+    def diagnosed(self) -> list[str]:
+        """Names of the known mistakes recognised in this submission (one per function)."""
+        seen: dict[str, str] = {}
+        for t in self.tests:
+            if t.mistake and t.function not in seen:
+                seen[t.function] = t.mistake
+        return list(seen.values())
+
+
+def test_points(plan: Plan) -> dict[str, float]:
+    """Each test's share of its function's points, by weight."""
+    weights: dict[str, float] = {}
+    for t in plan.tests:
+        weights[t.function] = weights.get(t.function, 0.0) + t.weight
+    pts = plan.course.points
+    return {t.name: pts[t.function] * t.weight / weights[t.function] for t in plan.tests}
+
+
+def diagnose(plan: Plan, test: Test, actual: Outcome) -> tuple[str | None, str | None]:
+    """The known mistake whose output equals this wrong output on the same call, if any."""
+    if test.check != "value" or not actual.ok:
+        return None, None
+    i = plan.index(test)
+    expected = plan.expected[i].value
+    rtol, atol = test.rtol or plan.course.rtol, test.atol or plan.course.atol
+    for mistake, outs in plan.mistakes.get(test.function, []):
+        out = outs[i]
+        if out is None or not out.ok or same_numbers(out.value, expected, rtol, atol):
+            continue
+        if same_numbers(actual.value, out.value, rtol, atol):
+            return mistake.name, mistake.hint  # type: ignore[attr-defined]
+    return None, None
+
+
+def judge_test(plan: Plan, test: Test, actual: Outcome, points: float) -> TestResult:
+    i = plan.index(test)
+    rtol = test.rtol if test.rtol is not None else plan.course.rtol
+    atol = test.atol if test.atol is not None else plan.course.atol
+    v: Verdict = judge(test.check, test.call.args, plan.expected[i], actual, rtol, atol)
+    mistake, hint = (None, None) if v.passed else diagnose(plan, test, actual)
+    return TestResult(
+        name=test.name, function=test.function, public=test.public,
+        score=points if v.passed else 0.0, max_score=points, passed=v.passed, kind=v.kind,
+        reason=v.reason, what=test.what, expected=v.expected, actual=v.actual,
+        mistake=mistake, hint=hint,
+    )
+
+
+def function_scores(plan: Plan, results: list[TestResult]) -> list[FunctionScore]:
+    scores = []
+    for function, points in plan.course.points.items():
+        mine = [r for r in results if r.function == function]
+        passed = sum(r.passed for r in mine)
+        earned = points if passed == len(mine) else sum(r.score for r in mine)
+        if passed == len(mine):
+            status = "full"
+        elif all(r.kind == "not started" for r in mine):
+            status = "not started"
+        elif passed:
+            status = "partial"
+        elif all(r.kind in ("error", "timeout") for r in mine):
+            status = "error"
+        else:
+            status = "zero"
+        scores.append(FunctionScore(function, points, round(earned, 6), passed, len(mine), status))
+    return scores
+
+
+def score(plan: Plan, outcomes: list[Outcome], *, student_id: str = "", problems: list[str] | None = None,
+          module_errors: dict[str, str] | None = None, limits_hit: list[str] | None = None,
+          stdout: str = "", fingerprint: str = "", cpu_ms: float = 0.0, wall_ms: float = 0.0) -> StudentResult:
+    """Judge every test of the plan on a submission's outcomes (one per plan call)."""
+    pts = test_points(plan)
+    results = [judge_test(plan, t, outcomes[plan.index(t)], pts[t.name]) for t in plan.tests]
+    functions = function_scores(plan, results)
+    total = round(sum(f.earned for f in functions), 6)
+    module_errors = module_errors or {}
+    limits_hit = limits_hit or []
+    loaded_any = len(module_errors) < len(plan.course.modules)
+    if any(lim in TIME_LIMITS for lim in limits_hit):
+        status = "timeout"
+    elif not loaded_any:
+        status = "error"
+    elif module_errors or limits_hit or problems:
+        status = "partial"
+    else:
+        status = "ok"
+    return StudentResult(
+        student_id=student_id, total=total, max_total=plan.course.max_total, status=status,
+        functions=functions, tests=results, problems=list(problems or []),
+        module_errors=dict(module_errors), limits_hit=list(limits_hit), stdout=stdout,
+        fingerprint=fingerprint, cpu_ms=cpu_ms, wall_ms=wall_ms,
+    )

@@ -1,0 +1,74 @@
+"""A small vocabulary for declaring a suite's tests as data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from grader.cases import Call, Test
+from grader.checks import show
+from grader.probes import describe
+from grader.wire import Fn
+
+
+def describe_args(params: list[str], args: tuple[Any, ...], kwargs: tuple[tuple[str, Any], ...]) -> str:
+    """``y=[1, 2], y_hat=[1, 3]``: the inputs in plain words."""
+    parts = []
+    for name, value in [*zip(params, args, strict=False), *kwargs]:
+        if isinstance(value, Fn):
+            parts.append(f"{name}={describe(value.name)}")
+        else:
+            kind = ""
+            if isinstance(value, list):
+                kind = " (a list)"
+            elif isinstance(value, tuple):
+                kind = " (a tuple)"
+            parts.append(f"{name}={show(value, limit=6)}{kind}")
+    return ", ".join(parts)
+
+
+class Function:
+    """Declares the tests of one function; each method adds tests and returns its call."""
+
+    def __init__(self, module: str, name: str, params: str, tests: list[Test]) -> None:
+        self.module, self.name = module, name
+        self.params = [p.strip() for p in params.split(",") if p.strip()]
+        self._tests = tests
+
+    def _call(self, args: tuple[Any, ...], kwargs: dict[str, Any], after: bool = False) -> Call:
+        return Call(self.module, self.name, tuple(args), tuple(sorted(kwargs.items())), after)
+
+    def _add(self, label: str, call: Call, check: str, public: bool, **extra: Any) -> Call:
+        what = describe_args(self.params, call.args, call.kwargs)
+        name = f"{self.module}.{self.name}: {label}"
+        self._tests.append(Test(name, call, check, public, what=what, **extra))
+        return call
+
+    def value(self, label: str, *args: Any, public: bool = False, **kwargs: Any) -> Call:
+        """The returned numbers match the reference's on these inputs."""
+        return self._add(label, self._call(args, kwargs), "value", public)
+
+    def shape(self, label: str, *args: Any, public: bool = False, **kwargs: Any) -> Call:
+        """The result has the reference's shape (or is a single number) on these inputs."""
+        return self._add(label, self._call(args, kwargs), "shape", public)
+
+    def unchanged(self, label: str, *args: Any, public: bool = False, **kwargs: Any) -> Call:
+        """The call leaves its inputs exactly as they were."""
+        return self._add(label, self._call(args, kwargs, after=True), "unchanged", public)
+
+    def figure(self, label: str, *args: Any, public: bool = False, **kwargs: Any) -> Call:
+        """The drawn figure shows what the reference figure shows."""
+        return self._add(label, self._call(args, kwargs), "figure", public)
+
+
+class Suite:
+    """The tests of one exercise module."""
+
+    def __init__(self, module: str, seed: int) -> None:
+        self.module = module
+        self.tests: list[Test] = []
+        self.rng = np.random.default_rng(seed)
+
+    def function(self, name: str, params: str) -> Function:
+        return Function(self.module, name, params, self.tests)

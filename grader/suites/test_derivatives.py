@@ -1,0 +1,53 @@
+"""Hidden suite for ``derivatives.py``."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from grader.suites.build import Suite
+from grader.suites.harness import pytest_tests
+from grader.wire import Fn
+
+S = Suite("derivatives", seed=20240202)
+rng = S.rng
+
+sd = S.function("sse_derivative", "y, y_hat")
+sd.value("three samples", [1.0, 2.0, 3.0], [1.5, 2.0, 2.0], public=True)
+sd.value("random data", rng.normal(size=9), rng.normal(size=9))
+sd.value("column y_hat with flat y", [1.0, -2.0, 0.5, 4.0], np.array([[0.0], [1.0], [1.0], [2.5]]))
+sd.value("integer lists", [3, 1, 4, 1, 5], [2, 7, 1, 8, 2])
+sd.shape("same shape as y_hat", [1.0, 2.0, 3.0], [1.5, 2.0, 2.0], public=True)
+sd.shape("same shape as a column y_hat", [1.0, -2.0, 0.5, 4.0], np.array([[0.0], [1.0], [1.0], [2.5]]))
+sd.unchanged("leaves its inputs alone", rng.normal(size=6), rng.normal(size=6))
+
+bd = S.function("binary_cross_entropy_derivative", "y, p")
+bd.value("four samples", [1, 0, 0, 1], [0.9, 0.1, 0.2, 0.65], public=True)
+bd.value("probabilities of exactly 0 and 1", [1, 0, 1, 0], [0.0, 1.0, 1.0, 0.0])
+bd.value("random data", rng.integers(0, 2, 11).astype(float), rng.uniform(0.05, 0.95, 11))
+bd.value("scalars", 1, 0.25)
+bd.shape("same shape as p", [1, 0, 0, 1], [0.9, 0.1, 0.2, 0.65], public=True)
+bd.shape("same shape as a column p", np.array([[1.0], [0.0], [1.0]]), np.array([[0.3], [0.6], [0.9]]))
+bd.unchanged("leaves its inputs alone", np.array([1.0, 0.0, 1.0]), np.array([0.0, 0.5, 1.0]))
+
+ng = S.function("numerical_gradient", "f, x, h")
+ng.value("the bowl x0^2 + x1^2 at (3, 4)", Fn("bowl"), np.array([3.0, 4.0]), public=True)
+ng.value("integer list input", Fn("bowl"), [1, -2], public=True)
+ng.value("a mixed term", Fn("tilted"), [0.5, -1.5])
+ng.value("three variables", Fn("wavy"), np.array([0.3, -0.2, 1.1]))
+ng.value("one variable", Fn("cubic"), [2.0])
+ng.value("a larger step h", Fn("wavy"), np.array([1.0, 0.5, -0.7]), h=1e-3)
+ng.shape("same shape as x", Fn("wavy"), np.array([0.3, -0.2, 1.1]), public=True)
+# Values chosen so that stepping x[i] up by h, down by 2h and up by h again
+# does not give x back exactly: an in-place "restore" is visible afterwards.
+ng.unchanged("leaves x exactly as it was", Fn("bowl"), np.array([4.362, -45.903, 41.276]))
+
+qg = S.function("quadratic_form_gradient", "A, x")
+qg.value("a non-symmetric 2x2", [[1.0, 2.0], [0.0, 3.0]], [1.0, 1.0], public=True)
+qg.value("a symmetric 2x2", [[2.0, 1.0], [1.0, 4.0]], [1.0, -2.0])
+qg.value("a random non-symmetric 4x4", rng.normal(size=(4, 4)), rng.normal(size=4))
+qg.value("integer lists", [[1, 2, 0], [3, 1, 4], [0, 5, 2]], [1, 0, -1])
+qg.shape("a 1-D result", rng.normal(size=(3, 3)), rng.normal(size=3))
+qg.unchanged("leaves its inputs alone", rng.normal(size=(3, 3)), rng.normal(size=3))
+
+TESTS = S.tests
+test_case = pytest_tests(TESTS)

@@ -1,0 +1,48 @@
+"""Gradescope's autograder ``results.json`` for one student.
+
+Fields follow Gradescope's published specification: top-level ``score``,
+``max_score``, ``output``, ``stdout_visibility``, ``tests``; each test has
+``name``, ``score``, ``max_score``, ``status``, ``output`` and ``visibility``.
+Hidden tests are ``after_published`` and their output never holds inputs or
+expected values.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from grader.scoring import StudentResult
+
+
+def results_dict(result: StudentResult, *, show_hidden_values: bool = False,
+                 execution_time: float | None = None) -> dict[str, Any]:
+    tests = []
+    for t in result.tests:
+        tests.append({
+            "name": t.name,
+            "score": round(t.score, 4),
+            "max_score": round(t.max_score, 4),
+            "status": "passed" if t.passed else "failed",
+            "output": "" if t.passed else t.message(show_values=t.public or show_hidden_values),
+            "visibility": "visible" if t.public else "after_published",
+        })
+    lines = [f"Total: {result.total:g} / {result.max_total:g}"]
+    lines += [f"Note: {p}" for p in result.problems]
+    lines += [f"{m}: {e}" for m, e in sorted(result.module_errors.items())]
+    data: dict[str, Any] = {
+        "score": round(result.total, 4),
+        "max_score": round(result.max_total, 4),
+        "output": "\n".join(lines),
+        "stdout_visibility": "hidden",
+        "visibility": "visible",
+        "tests": tests,
+    }
+    if execution_time is not None:
+        data["execution_time"] = round(execution_time, 3)
+    return data
+
+
+def render(result: StudentResult, *, show_hidden_values: bool = False) -> str:
+    return json.dumps(results_dict(result, show_hidden_values=show_hidden_values),
+                      indent=1, ensure_ascii=False, sort_keys=True) + "\n"

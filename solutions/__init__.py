@@ -1,0 +1,1 @@
+"""Reference implementations of the exercises (instructor only, never released)."""
