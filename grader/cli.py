@@ -34,9 +34,9 @@ def _jobs(value: str) -> int:
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
+    course = _course(args.course)
     from grader.runner import ClassGrader, summary_text
 
-    course = _course(args.course)
     out = Path(args.out)
     grader = ClassGrader(course, out, jobs=args.jobs, progress=not args.quiet)
 

@@ -18,31 +18,32 @@ import unicodedata
 import zipfile
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
 from grader.errors import InputError
 from grader.ziputil import (
     MAX_MEMBERS,
+    File,
+    Listing,
     Refused,
     TooLarge,
     ZipReader,
     check_limits,
-    is_symlink,
+    ignored_line,
+    list_folder,
+    list_zip,
     member_parts,
     open_zip,
+    open_zip_path,
     raw_parts,
-    size_text,
+    skip_kind,
 )
 
-MAX_DEPTH = 6                      # folder levels searched inside one student's entry
 MAX_INNER_ZIPS = 3                 # zips inside an entry opened when modules are missing
 MAX_BULK_MEMBERS = 50 * MAX_MEMBERS
-CLUTTER_DIRS = frozenset({"__MACOSX", "__pycache__", ".ipynb_checkpoints"})
-CLUTTER_FILES = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
 _UNSAFE_ID_CHARS = re.compile(r"[^A-Za-z0-9._@+-]+")
-_NO_FOLLOW = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
 
 
 @dataclass
@@ -65,22 +66,6 @@ class Discovery:
 
 
 @dataclass
-class _File:
-    """A regular file inside one student's entry; an inner zip's name counts as a folder."""
-
-    parts: tuple[str, ...]
-    label: str                          # how problem lines name it: "sub.zip:exercises/losses.py"
-    read: Callable[[int], bytes]        # read at most n bytes; raises Refused (incl. TooLarge)
-
-
-@dataclass
-class _Listing:
-    files: list[_File] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
-    clutter: bool = False
-
-
-@dataclass
 class _Entry:
     """One student's folder or zip, not read yet."""
 
@@ -88,7 +73,7 @@ class _Entry:
     origin: str                         # relative to SUBMISSIONS: "alice/", "class.zip:bob.zip"
     is_zip: bool
     zip_layers: int                     # zips opened to reach its files; inner zips open below 2
-    listing: Callable[[ExitStack], _Listing]   # raises Refused if the entry's zip is unusable
+    listing: Callable[[ExitStack], Listing]   # raises Refused if the entry's zip is unusable
 
 
 def discover(path: Path, modules: Sequence[str], *, max_unzipped_bytes: int = 50 * 2**20,
@@ -124,12 +109,14 @@ class _Run:
         if path.is_dir():
             if _folder_is_student(path, self.modules):
                 name = path.resolve().name
-                return [_Entry(name, f"{name}/", False, 0, lambda _: _walk_folder(path))]
+                self.notes.append(f"{name}/ holds exercise files itself, so it is graded as "
+                                  "one student's submission")
+                return [_Entry(name, f"{name}/", False, 0, lambda _: list_folder(path))]
             return self._folder_entries(path)
         if not path.is_file() or path.suffix.lower() != ".zip":
             raise InputError(f"{path} is not a folder or a .zip file")
         try:
-            zf = _open_zip_path(path, stack, follow=True)
+            zf = open_zip_path(path, stack, follow=True)
         except Refused as exc:
             raise InputError(f"{path} {exc}") from None
         return self._zip_entries(zf, path.name)
@@ -143,18 +130,18 @@ class _Run:
         entries = []
         for e in children:
             is_dir = e.is_dir(follow_symlinks=False)
-            kind = _skip_kind(e.name, is_dir)
+            kind = skip_kind(e.name, is_dir)
             if kind == "hidden" and _is_zip_name(e.name):
                 kind = None                     # "...zip" is a (badly named) student zip
             if kind == "clutter":
                 self.clutter += 1
             elif e.is_symlink():
-                self.notes.append(f"skipped {e.name}: it is a symbolic link, which is never followed")
+                self.notes.append(f"skipped {e.name}: symbolic links are never followed")
             elif kind == "hidden":
                 self.notes.append(f"skipped {e.name}: hidden files and folders are not submissions")
             elif is_dir:
                 entries.append(_Entry(e.name, f"{e.name}/", False, 0,
-                                      partial(_walk_folder_listing, Path(e.path))))
+                                      partial(_list_folder, Path(e.path))))
             elif e.is_file(follow_symlinks=False) and _is_zip_name(e.name):
                 entries.append(_Entry(e.name[:-4], e.name, True, 1,
                                       partial(self._zip_file_listing, Path(e.path))))
@@ -170,13 +157,16 @@ class _Run:
             raise InputError(f"{zip_name} has more than {MAX_BULK_MEMBERS:,} entries; not opened")
         files = {p for i in infos if not i.is_dir() and (p := member_parts(i.filename))}
         tops = {p[0] for i in infos if (p := member_parts(i.filename))
-                and _skip_kind(p[0], len(p) > 1 or i.is_dir()) is None}
-        wrapper = next(iter(tops)) if len(tops) == 1 and (*tops,) not in files else None
+                and skip_kind(p[0], len(p) > 1 or i.is_dir()) is None}
+        top = next(iter(tops)) if len(tops) == 1 else None
+        wrapper = top if top and (top,) not in files else None     # one folder holding all
         for prefix in ((), (wrapper,)) if wrapper else ((),):
             if _looks_like_student(files, prefix, self.modules):
-                def whole(_: ExitStack) -> _Listing:
+                def whole(_: ExitStack) -> Listing:
                     check_limits(infos, self.max_unzipped)
-                    return _zip_listing(ZipReader(zf, self.max_unzipped), infos)
+                    return list_zip(ZipReader(zf, self.max_unzipped), infos)
+                self.notes.append(f"{zip_name} holds exercise files itself, so it is graded as "
+                                  "one student's submission")
                 return [_Entry(zip_name[:-4], zip_name, True, 1, whole)]
 
         where = f"{zip_name}:{wrapper}/" if wrapper else f"{zip_name}:"
@@ -192,7 +182,7 @@ class _Run:
             if not raw:
                 continue
             at_top = len(raw) == 1 and not info.is_dir()
-            kind = _skip_kind(raw[0], not at_top)
+            kind = skip_kind(raw[0], not at_top)
             if kind == "hidden" and at_top and _is_zip_name(raw[0]):
                 kind = None
             if kind:
@@ -209,38 +199,28 @@ class _Run:
             entries.append(_Entry(key, f"{where}{key}/", False, 1,
                                   partial(self._group_listing, zf, members, strip)))
         if outside:
-            self.notes.append(_ignored(f"entries of {zip_name} whose paths point outside the zip",
-                                       outside))
+            self.notes.append(ignored_line(f"entries of {zip_name} whose paths point outside "
+                                           "the zip", outside))
         return entries
 
     # -- listing one entry's files -------------------------------------------
 
-    def _zip_file_listing(self, path: Path, stack: ExitStack) -> _Listing:
-        zf = _open_zip_path(path, stack)
+    def _zip_file_listing(self, path: Path, stack: ExitStack) -> Listing:
+        zf = open_zip_path(path, stack)
         check_limits(zf.infolist(), self.max_unzipped)
-        return _zip_listing(ZipReader(zf, self.max_unzipped), zf.infolist())
+        return list_zip(ZipReader(zf, self.max_unzipped), zf.infolist())
 
     def _group_listing(self, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], strip: int,
-                       _: ExitStack) -> _Listing:
+                       _: ExitStack) -> Listing:
         check_limits(infos, self.max_unzipped)
-        return _zip_listing(ZipReader(zf, self.max_unzipped), infos, strip=strip)
+        return list_zip(ZipReader(zf, self.max_unzipped), infos, strip=strip)
 
     def _nested_zip_listing(self, zf: zipfile.ZipFile, info: zipfile.ZipInfo,
-                            stack: ExitStack) -> _Listing:
+                            stack: ExitStack) -> Listing:
         data = ZipReader(zf, self.max_unzipped).read(info, self.max_unzipped)
         inner = stack.enter_context(open_zip(data))
         check_limits(inner.infolist(), self.max_unzipped)
-        return _zip_listing(ZipReader(inner, self.max_unzipped), inner.infolist())
-
-    def _inner_zip_listing(self, z: _File, stack: ExitStack) -> _Listing:
-        """Open a zip found inside a student's entry (e.g. a platform folder holding their upload)."""
-        try:
-            inner = stack.enter_context(open_zip(z.read(self.max_unzipped)))
-            check_limits(inner.infolist(), self.max_unzipped)
-        except Refused as exc:
-            return _Listing(problems=[f"{z.label} {exc}"])
-        return _zip_listing(ZipReader(inner, self.max_unzipped), inner.infolist(),
-                            label=f"{z.label}:", under=z.parts)
+        return list_zip(ZipReader(inner, self.max_unzipped), inner.infolist())
 
     # -- reading the modules ---------------------------------------------------
 
@@ -300,55 +280,68 @@ class _Run:
         problems = list(extra)
         raw: dict[str, bytes] = {}
         sources: dict[str, str] = {}
-        short = entry.origin.rsplit(":", 1)[-1]
-        with ExitStack() as stack:
-            try:
-                listing = entry.listing(stack)
-            except Refused as exc:
-                problems.append(f"{short} {exc}")
-                self.notes.append(f"{sid}: {entry.origin} {exc}")
-                listing = _Listing()
-            else:
-                if not listing.files:
-                    problems.append(f"{short} contains no files")
+        with ExitStack() as stack:          # closes the entry's zips once its modules are read
+            listing = self._listing(entry, sid, stack, problems)
             found = self._candidates(listing.files)
-            missing = [m for m in self.modules if m not in found]
-            zips = sorted((f for f in listing.files if _is_zip_name(f.parts[-1])), key=_rank)
-            if missing and zips and entry.zip_layers < 2:
-                for z in zips[:MAX_INNER_ZIPS]:
-                    inner = self._inner_zip_listing(z, stack)
-                    listing.files += inner.files
-                    listing.problems += inner.problems
-                    listing.clutter |= inner.clutter
-                    for m, files in self._candidates(inner.files).items():
-                        if m in missing:
-                            found[m] = files
-            elif missing and zips:
-                problems.append(f"{zips[0].label} was not opened: zips inside a zip inside a "
-                                "zip are not read; put the .py files in directly")
+            self._search_inner_zips(entry, listing, found, stack, problems)
             problems += listing.problems
             self.clutter += listing.clutter
             for m in self.modules:
                 if m in found:
                     self._read_module(m, sorted(found[m], key=_rank), raw, sources, problems)
-            problems += self._missing([m for m in self.modules if m not in found], listing.files)
-        digest = hashlib.sha256()
-        for m in sorted(raw):
-            digest.update(f"module\0{m}\0{len(raw[m])}\0".encode())
-            digest.update(raw[m])
-        for p in problems:
-            digest.update(f"problem\0{p}\0".encode())
-        return Submission(sid, sources, problems, digest.hexdigest(), entry.origin)
+        problems += self._missing([m for m in self.modules if m not in found], listing.files)
+        return Submission(sid, sources, problems, _fingerprint(raw, problems), entry.origin)
 
-    def _candidates(self, files: list[_File]) -> dict[str, list[_File]]:
+    def _listing(self, entry: _Entry, sid: str, stack: ExitStack, problems: list[str]) -> Listing:
+        tail = "/" if entry.origin.endswith("/") else ""
+        name = re.sub(r".*[:/](?=.)", "", entry.origin.rstrip("/")) + tail    # "carol/", "bob.zip"
+        try:
+            listing = entry.listing(stack)
+        except Refused as exc:
+            problems.append(f"{name} {exc}")
+            self.notes.append(f"{sid}: {entry.origin} {exc}")
+            return Listing()
+        if not listing.files:
+            problems.append(f"{name} contains no files")
+        return listing
+
+    def _search_inner_zips(self, entry: _Entry, listing: Listing, found: dict[str, list[File]],
+                           stack: ExitStack, problems: list[str]) -> None:
+        """Look for missing modules in zips inside the entry (e.g. a platform's folder
+        holding the student's upload.zip), at most two zip layers deep."""
+        missing = [m for m in self.modules if m not in found]
+        zips = sorted((f for f in listing.files if _is_zip_name(f.parts[-1])), key=_rank)
+        if not (missing and zips):
+            return
+        if entry.zip_layers >= 2:
+            problems.append(f"{zips[0].label} was not opened: a zip inside a zip inside a zip "
+                            "is not read; put the .py files in directly")
+            return
+        for z in zips[:MAX_INNER_ZIPS]:
+            try:
+                zf = stack.enter_context(open_zip(z.read(self.max_unzipped)))
+                check_limits(zf.infolist(), self.max_unzipped)
+            except Refused as exc:
+                listing.problems.append(f"{z.label} {exc}")
+                continue
+            inner = list_zip(ZipReader(zf, self.max_unzipped), zf.infolist(),
+                             label=f"{z.label}:", under=z.parts)
+            listing.files += inner.files
+            listing.problems += inner.problems
+            listing.clutter |= inner.clutter
+            for m, files in self._candidates(inner.files).items():
+                if m in missing:
+                    found.setdefault(m, []).extend(files)
+
+    def _candidates(self, files: list[File]) -> dict[str, list[File]]:
         wanted = {f"{m}.py": m for m in self.modules}
-        found: dict[str, list[_File]] = {}
+        found: dict[str, list[File]] = {}
         for f in files:
             if f.parts and f.parts[-1] in wanted:
                 found.setdefault(wanted[f.parts[-1]], []).append(f)
         return found
 
-    def _read_module(self, module: str, candidates: list[_File], raw: dict[str, bytes],
+    def _read_module(self, module: str, candidates: list[File], raw: dict[str, bytes],
                      sources: dict[str, str], problems: list[str]) -> None:
         chosen = candidates[0]
         if len(candidates) > 1:
@@ -373,7 +366,7 @@ class _Run:
         if not text.strip():
             problems.append(f"{chosen.label} is empty")
 
-    def _missing(self, missing: list[str], files: list[_File]) -> list[str]:
+    def _missing(self, missing: list[str], files: list[File]) -> list[str]:
         lines = []
         if missing and len(missing) == len(self.modules):
             looked = ", ".join(f"{m}.py" for m in missing)
@@ -383,10 +376,8 @@ class _Run:
         for m in missing:
             near = re.compile(rf"{re.escape(m)}[\s_-]*(\(\d+\)|\d+|copy)?\.(py|ipynb|txt|py\.txt)",
                               re.IGNORECASE)
-            hits = [f.label for f in files if f.parts and near.fullmatch(f.parts[-1])]
-            if hits:
-                lines.append(_ignored(f"near-misses for {m}.py (the name must be exactly "
-                                      f"{m}.py)", hits))
+            lines += [f"{f.label} is not graded: the file must be named exactly {m}.py"
+                      for f in files if near.fullmatch(f.parts[-1])][:3]
         return lines
 
 
@@ -405,27 +396,25 @@ def sanitise_id(raw: str) -> str:
     return "student-" + hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()[:8]
 
 
-def _skip_kind(name: str, is_dir: bool) -> str | None:
-    """"clutter" for OS/editor leftovers, "hidden" for other dot-names, else None."""
-    if is_dir and name in CLUTTER_DIRS or not is_dir and (
-            name in CLUTTER_FILES or name.startswith("._") or name.endswith(".pyc")):
-        return "clutter"
-    return "hidden" if name.startswith(".") else None
+def _fingerprint(raw: dict[str, bytes], problems: list[str]) -> str:
+    """sha256 over the modules' raw bytes and the problem lines: equal iff nothing changed."""
+    digest = hashlib.sha256()
+    for m in sorted(raw):
+        digest.update(f"module\0{m}\0{len(raw[m])}\0".encode())
+        digest.update(raw[m])
+    for p in problems:
+        digest.update(f"problem\0{p}\0".encode())
+    return digest.hexdigest()
 
 
 def _is_zip_name(name: str) -> bool:
     return name.lower().endswith(".zip") and len(name) > 4
 
 
-def _rank(f: _File) -> tuple[bool, int, str]:
+def _rank(f: File) -> tuple[bool, int, str]:
     """Preference among same-named files: inside an exercises/ folder, then shallowest."""
     in_exercises = len(f.parts) > 1 and f.parts[-2].lower() == "exercises"
     return (not in_exercises, len(f.parts), f.label)
-
-
-def _ignored(what: str, names: list[str]) -> str:
-    shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
-    return f"ignored {what}: {shown}"
 
 
 def _decode(data: bytes) -> tuple[str | None, str]:
@@ -461,107 +450,5 @@ def _folder_is_student(path: Path, modules: list[str]) -> bool:
                for m in modules)
 
 
-def _read_file(path: Path, limit: int) -> bytes:
-    """Read a regular file: never through a symlink (O_NOFOLLOW), never blocking on a fifo."""
-    try:
-        fd = os.open(path, _NO_FOLLOW)
-        with os.fdopen(fd, "rb") as f:
-            if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
-                raise Refused("is not a regular file")
-            data = f.read(limit + 1)
-    except OSError as exc:
-        raise Refused(f"could not be read ({exc.strerror})") from None
-    if len(data) > limit:
-        raise TooLarge(f"is larger than {size_text(limit)}")
-    return data
-
-
-def _open_zip_path(path: Path, stack: ExitStack, follow: bool = False) -> zipfile.ZipFile:
-    """Open a zip file on disk (not through a symlink unless ``follow``) for this stack's life."""
-    try:
-        f = stack.enter_context(os.fdopen(os.open(path, os.O_RDONLY if follow else _NO_FOLLOW),
-                                          "rb"))
-        if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
-            raise Refused("is not a regular file")
-    except OSError as exc:
-        raise Refused(f"could not be read ({exc.strerror})") from None
-    return stack.enter_context(open_zip(f))
-
-
-def _walk_folder_listing(root: Path, _: ExitStack) -> _Listing:
-    return _walk_folder(root)
-
-
-def _walk_folder(root: Path) -> _Listing:
-    """List regular files under ``root``: symlinks reported not followed, depth and count capped."""
-    out = _Listing()
-    links: list[str] = []
-    special: list[str] = []
-    deep: list[str] = []
-    pending: list[tuple[tuple[str, ...], str]] = [((), os.fspath(root))]
-    while pending:
-        rel, folder = pending.pop(0)                     # breadth first: shallow files first
-        try:
-            with os.scandir(folder) as it:
-                children = sorted(it, key=lambda e: e.name)
-        except OSError as exc:
-            out.problems.append(f"could not open the folder {'/'.join(rel) or '.'} ({exc.strerror})")
-            continue
-        for e in children:
-            parts = rel + (e.name,)
-            label = "/".join(parts)
-            is_dir = e.is_dir(follow_symlinks=False)
-            kind = _skip_kind(e.name, is_dir)
-            if kind:
-                out.clutter |= kind == "clutter"
-            elif e.is_symlink():
-                links.append(label)
-            elif is_dir and len(parts) > MAX_DEPTH:
-                deep.append(label + "/")
-            elif is_dir:
-                pending.append((parts, e.path))
-            elif not e.is_file(follow_symlinks=False):
-                special.append(label)
-            elif len(out.files) >= MAX_MEMBERS:
-                out.problems.append(f"stopped looking after {MAX_MEMBERS:,} files")
-                return out
-            else:
-                out.files.append(_File(parts, label, partial(_read_file, Path(e.path))))
-    out.problems += [_ignored(what, names) for what, names in (
-        ("symbolic links (links are never followed)", links),
-        ("special files that are not regular files", special),
-        (f"folders nested more than {MAX_DEPTH} levels deep", deep)) if names]
-    return out
-
-
-def _zip_listing(reader: ZipReader, infos: list[zipfile.ZipInfo], *, strip: int = 0,
-                 label: str = "", under: tuple[str, ...] = ()) -> _Listing:
-    """List a zip's usable members (dropping ``strip`` leading folders); report unsafe ones."""
-    out = _Listing()
-    outside: list[str] = []
-    links: list[str] = []
-    deep: list[str] = []
-    for info in infos:
-        parts = member_parts(info.filename)
-        if parts is None:
-            outside.append(info.filename)
-            continue
-        parts = parts[strip:]
-        if not parts or info.is_dir():
-            continue
-        kind = next(filter(None, (_skip_kind(p, i < len(parts) - 1)
-                                  for i, p in enumerate(parts))), None)
-        if kind:
-            out.clutter |= kind == "clutter"
-        elif is_symlink(info):
-            links.append(label + "/".join(parts))
-        elif len(parts) > MAX_DEPTH + 1:
-            deep.append(label + "/".join(parts))
-        else:
-            out.files.append(_File(under + parts, label + "/".join(parts),
-                                   partial(reader.read, info)))
-    out.problems += [_ignored(what, names) for what, names in (
-        ("zip entries whose paths point outside the zip", outside),
-        ("symbolic links stored in the zip", links),
-        (f"zip entries nested more than {MAX_DEPTH} folders deep", deep)) if names]
-    return out
+def _list_folder(root: Path, _: ExitStack) -> Listing:
+    return list_folder(root)

@@ -8,9 +8,14 @@ when a submission's wrong output equals a mistake's output on the same call,
 
 Order matters: diagnosis reports the first matching entry of a function, so
 the more common mistake comes first. Only finite numeric results of ``value``
-tests are compared, so a mistake that merely changes its inputs, returns the
-wrong container, or yields NaN/infinity is still graded (it loses points) but
-its hint is never attached; ``tests/test_mistakes.py`` lists those entries.
+tests are compared, so a mistake that merely changes its inputs or returns the
+wrong container is still graded (it loses points) but its hint is never
+attached; ``tests/test_mistakes.py`` lists those entries.
+
+A mistake must never *return* NaN or infinity: ``checks.same_numbers`` treats
+an infinite reference as matching every finite answer, so such an entry would
+be "diagnosed" in any wrong submission. Mistakes that hit log(0) or a division
+by zero are therefore written with Python floats, which raise instead.
 """
 
 from __future__ import annotations
@@ -108,7 +113,7 @@ CATALOGUE: list[Mistake] = [
        """
        def mse(y, y_hat):
            r = np.ravel(np.asarray(y, dtype=float)) - np.ravel(np.asarray(y_hat, dtype=float))
-           return float(np.sum(r ** 2) / (r.size - 1))
+           return float(np.sum(r ** 2)) / (r.size - 1)
        """),
     _m("losses.mse", "root-mean-square",
        """Your value is the RMSE, the square root of the MSE. Return the mean of the
@@ -208,6 +213,15 @@ CATALOGUE: list[Mistake] = [
            a = np.abs(r)
            return float(np.mean(np.where(a <= delta, 0.5 * r * r, delta * (r - 0.5 * delta))))
        """),
+    _m("losses.huber", "signed-residual-in-condition",
+       """Your large negative residuals are charged the quadratic cost: the test against
+       delta uses the signed residual. Compare |r| with delta.""",
+       """
+       def huber(y, y_hat, delta=1.0):
+           r = np.ravel(np.asarray(y, dtype=float)) - np.ravel(np.asarray(y_hat, dtype=float))
+           a = np.abs(r)
+           return float(np.mean(np.where(r <= delta, 0.5 * r * r, delta * (a - 0.5 * delta))))
+       """),
     _m("losses.huber", "sum-instead-of-mean",
        """Your value is the sum of the per-sample Huber costs. This loss is averaged over
        the samples: divide by n.""",
@@ -287,6 +301,19 @@ CATALOGUE: list[Mistake] = [
            terms = np.where(t == 0, 0.0, -t * np.log(p)) / math.log(base)
            return float(np.sum(terms))
        """),
+    _m("losses.cross_entropy", "batch-axes-swapped",
+       """Your batch value sums over the samples and averages over the classes. Rows are
+       samples and columns are classes: sum each row over the classes, then average over
+       the rows.""",
+       """
+       def cross_entropy(y, y_hat, base=math.e):
+           t = np.asarray(y, dtype=float)
+           p = np.clip(np.asarray(y_hat, dtype=float), EPS, 1 - EPS)
+           terms = np.where(t == 0, 0.0, -t * np.log(p)) / math.log(base)
+           if terms.ndim <= 1:
+               return float(np.sum(terms))
+           return float(np.mean(np.sum(terms, axis=0)))
+       """),
     _m("losses.cross_entropy", "averaged-over-classes",
        """Your value averages over the classes. Within one sample the terms
        -y_k log p_k are added up over the classes; only the rows of a batch are averaged.""",
@@ -315,12 +342,10 @@ CATALOGUE: list[Mistake] = [
        before the logarithm and let classes with y = 0 add nothing.""",
        """
        def cross_entropy(y, y_hat, base=math.e):
-           t = np.asarray(y, dtype=float)
-           p = np.asarray(y_hat, dtype=float)
-           terms = -t * np.log(p) / math.log(base)
-           if terms.ndim <= 1:
-               return float(np.sum(terms))
-           return float(np.mean(np.sum(terms, axis=-1)))
+           t = np.atleast_2d(np.asarray(y, dtype=float))
+           p = np.atleast_2d(np.asarray(y_hat, dtype=float))
+           costs = [-sum(tk * math.log(pk, base) for tk, pk in zip(tr, pr)) for tr, pr in zip(t, p)]
+           return sum(costs) / len(costs)
        """),
     # ------------------------------------------------------------------ losses.binary_cross_entropy
     _m("losses.binary_cross_entropy", "log-base-2",
@@ -375,7 +400,8 @@ CATALOGUE: list[Mistake] = [
        def binary_cross_entropy(y, p):
            t = np.ravel(np.asarray(y, dtype=float))
            q = np.ravel(np.asarray(p, dtype=float))
-           return float(np.mean(-(t * np.log(q) + (1 - t) * np.log(1 - q))))
+           costs = [-(ti * math.log(qi) + (1 - ti) * math.log(1 - qi)) for ti, qi in zip(t, q)]
+           return sum(costs) / len(costs)
        """),
     # ------------------------------------------------------------------ derivatives.sse_derivative
     _m("derivatives.sse_derivative", "wrong-sign",
@@ -485,7 +511,8 @@ CATALOGUE: list[Mistake] = [
        def binary_cross_entropy_derivative(y, p):
            q = np.asarray(p, dtype=float)
            t = np.asarray(y, dtype=float).reshape(q.shape)
-           return -t / q + (1 - t) / (1 - q)
+           d = [-ti / qi + (1 - ti) / (1 - qi) for ti, qi in zip(t.ravel().tolist(), q.ravel().tolist())]
+           return np.array(d).reshape(q.shape)
        """),
     # ------------------------------------------------------------------ derivatives.numerical_gradient
     _m("derivatives.numerical_gradient", "forward-difference",
@@ -528,6 +555,19 @@ CATALOGUE: list[Mistake] = [
                grad[i] = (f(base - step) - f(base + step)) / (2 * h)
            return grad
        """),
+    _m("derivatives.numerical_gradient", "step-size-ignored",
+       """Your values were computed with the default step whatever h was given. Use the
+       h argument as the step size.""",
+       """
+       def numerical_gradient(f, x, h=1e-5):
+           base = np.array(x, dtype=float)
+           grad = np.zeros_like(base)
+           for i in range(base.size):
+               step = np.zeros_like(base)
+               step[i] = 1e-5
+               grad[i] = (f(base + step) - f(base - step)) / (2 * 1e-5)
+           return grad
+       """),
     _m("derivatives.numerical_gradient", "all-components-stepped",
        """Every component of your result is the same number: x was stepped in all
        coordinates at once. Step one coordinate at a time (a unit vector e_i) to get
@@ -567,6 +607,19 @@ CATALOGUE: list[Mistake] = [
                down = f(xs)
                xs[i] += h
                grad[i] = (up - down) / (2 * h)
+           return grad
+       """),
+    _m("derivatives.numerical_gradient", "integer-result-array",
+       """Your values for integer input were cut to whole numbers: the result array took
+       the integer type of x. Make the result a float array.""",
+       """
+       def numerical_gradient(f, x, h=1e-5):
+           x = np.asarray(x)
+           grad = np.zeros_like(x)
+           for i in range(x.size):
+               step = np.zeros(x.size)
+               step[i] = h
+               grad[i] = (f(x + step) - f(x - step)) / (2 * h)
            return grad
        """),
     _m("derivatives.numerical_gradient", "steps-the-callers-x",
@@ -649,8 +702,8 @@ CATALOGUE: list[Mistake] = [
        """
        def center(x):
            data = np.asarray(x, dtype=float)
-           return data - data.mean(axis=-1, keepdims=True)
-       """),
+           return data - data.mean(axis=1, keepdims=True)
+       """, affects=_SLOPE_CALLERS),
     _m("regression.center", "standardised",
        """Your values are also divided by the standard deviation (standardised).
        Centring only subtracts the mean.""",
@@ -712,6 +765,15 @@ CATALOGUE: list[Mistake] = [
            xc = center(np.ravel(x))
            yc = center(np.ravel(y))
            return float(np.sum(xc * yc) / np.sum(yc * yc))
+       """, affects=("regression.fit_line",)),
+    _m("regression.fit_centered_slope", "covariance-variance-ddof-mismatch",
+       """Your slope is off by a factor n / (n - 1): the covariance divides by n - 1
+       while the variance divides by n. Use the same divisor for both, or plain sums.""",
+       """
+       def fit_centered_slope(x, y):
+           xs = np.ravel(np.asarray(x, dtype=float))
+           ys = np.ravel(np.asarray(y, dtype=float))
+           return float(np.cov(xs, ys)[0, 1] / np.var(xs))
        """, affects=("regression.fit_line",)),
     _m("regression.fit_centered_slope", "correlation-not-slope",
        """Your value is the correlation coefficient, which has no units. The slope is
@@ -998,6 +1060,18 @@ CATALOGUE: list[Mistake] = [
                theta -= lr * np.asarray(grad_fn(theta), dtype=float)
                path.append(theta)
            return np.array(path)
+       """),
+    _m("descent.gradient_descent", "integer-trajectory",
+       """Your trajectory for an integer theta0 holds whole numbers only: the result array
+       took the integer type of theta0. Store the trajectory as floats.""",
+       """
+       def gradient_descent(grad_fn, theta0, lr, n_steps):
+           path = np.tile(np.asarray(theta0), (n_steps + 1, 1))
+           theta = np.array(theta0, dtype=float)
+           for k in range(1, n_steps + 1):
+               theta = theta - lr * np.asarray(grad_fn(theta), dtype=float)
+               path[k] = theta
+           return path
        """),
     _m("descent.gradient_descent", "mutates-theta0",
        """Your function updates the caller's theta0 array in place. Start from a copy so

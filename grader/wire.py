@@ -80,6 +80,10 @@ def encode(obj: Any, _depth: int = 0) -> Any:
         return {"$unsupported": f"numpy {obj.dtype}"}
     if t is Fn:
         return {"$fn": obj.name}
+    if _type_name(obj) == "matplotlib.figure.Figure":
+        from grader.figures import summarise  # only plot exercises pay for matplotlib
+
+        return {"$figure": summarise(obj)}
     return {"$unsupported": _type_name(obj)}
 
 

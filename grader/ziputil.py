@@ -1,23 +1,39 @@
-"""Reading untrusted zips in memory: safe member names, size and count limits, capped reads.
+"""Read-only, capped access to untrusted student files: zips in memory and folders on disk.
 
-Nothing is ever extracted, so a hostile member name cannot reach the disk; still,
-members whose names point outside the zip are reported and never used. Declared
-sizes are checked before anything is read, and every read is also capped, because
-declared sizes can lie. Only stored and deflated members are read: bzip2 and LZMA
-decompress a whole input chunk at once in ``zipfile``, which a bomb can abuse.
+Zips: nothing is ever extracted, so a hostile member name cannot reach the disk;
+still, members whose names point outside the zip are reported and never used.
+Declared sizes are checked before anything is read, and every read is also
+capped, because declared sizes can lie. Only stored and deflated members are
+read: zipfile inflates bzip2 and LZMA chunks without an output cap.
+
+Folders: symlinks are reported and never followed (files are opened with
+O_NOFOLLOW), fifos and devices are never opened, and depth and count are capped.
+
+Both produce a :class:`Listing` of :class:`File` objects that discovery chooses from.
 """
 
 from __future__ import annotations
 
 import io
+import os
 import re
 import stat
 import zipfile
+from collections import deque
+from collections.abc import Callable
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
 from typing import BinaryIO
 
-MAX_MEMBERS = 10_000          # entries in one student's zip (or one student's part of a bulk zip)
+MAX_MEMBERS = 10_000          # files in one student's entry (zip, part of a bulk zip, or folder)
+MAX_DEPTH = 6                 # folder levels searched inside one student's entry
+CLUTTER_DIRS = frozenset({"__MACOSX", "__pycache__", ".ipynb_checkpoints"})
+CLUTTER_FILES = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
 _DRIVE = re.compile(r"^[A-Za-z]:")
 _READABLE = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+_NO_FOLLOW = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
 
 
 class Refused(Exception):
@@ -93,7 +109,7 @@ class ZipReader:
         self.remaining = max_bytes
 
     def read(self, info: zipfile.ZipInfo, limit: int) -> bytes:
-        """Return the member's bytes; :class:`TooLarge` beyond ``limit``, :class:`Refused` if unusable."""
+        """The member's bytes; TooLarge past ``limit`` or this zip's budget, Refused if unusable."""
         if info.compress_type not in _READABLE:
             raise Refused("uses a compression method the grader does not read; re-zip it normally")
         if info.flag_bits & 0x1:
@@ -113,5 +129,143 @@ class ZipReader:
 
     def _too_large(self, limit: int) -> TooLarge:
         if self.remaining < limit:
-            return TooLarge(f"was not read: its zip would expand to more than {size_text(self.max_bytes)}")
+            return TooLarge("was not read: its zip would expand to more than "
+                            f"{size_text(self.max_bytes)}")
         return TooLarge(f"is larger than {size_text(limit)}")
+
+
+@dataclass
+class File:
+    """A regular file inside one student's entry; an inner zip's name counts as a folder."""
+
+    parts: tuple[str, ...]
+    label: str                          # how problem lines name it: "sub.zip:exercises/losses.py"
+    read: Callable[[int], bytes]        # read at most n bytes; raises Refused (incl. TooLarge)
+
+
+@dataclass
+class Listing:
+    """The usable files of one entry, problem lines about the rest, and whether clutter was seen."""
+
+    files: list[File] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    clutter: bool = False
+
+
+def skip_kind(name: str, is_dir: bool) -> str | None:
+    """"clutter" for OS/editor leftovers, "hidden" for other dot-names, else None."""
+    if is_dir and name in CLUTTER_DIRS or not is_dir and (
+            name in CLUTTER_FILES or name.startswith("._") or name.endswith(".pyc")):
+        return "clutter"
+    return "hidden" if name.startswith(".") else None
+
+
+def ignored_line(what: str, names: list[str]) -> str:
+    """"ignored <what>: a, b, c and 2 more": one bounded line for many similar items."""
+    shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+    return f"ignored {what}: {shown}"
+
+
+def read_file(path: Path, limit: int) -> bytes:
+    """Read a regular file: never through a symlink (O_NOFOLLOW), never blocking on a fifo."""
+    try:
+        fd = os.open(path, _NO_FOLLOW)
+        with os.fdopen(fd, "rb") as f:
+            if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+                raise Refused("is not a regular file")
+            data = f.read(limit + 1)
+    except OSError as exc:
+        raise Refused(f"could not be read ({exc.strerror})") from None
+    if len(data) > limit:
+        raise TooLarge(f"is larger than {size_text(limit)}")
+    return data
+
+
+def open_zip_path(path: Path, stack: ExitStack, follow: bool = False) -> zipfile.ZipFile:
+    """Open a zip file on disk (not through a symlink unless ``follow``) for this stack's life."""
+    try:
+        f = stack.enter_context(os.fdopen(os.open(path, os.O_RDONLY if follow else _NO_FOLLOW),
+                                          "rb"))
+        if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+            raise Refused("is not a regular file")
+    except OSError as exc:
+        raise Refused(f"could not be read ({exc.strerror})") from None
+    return stack.enter_context(open_zip(f))
+
+
+def list_folder(root: Path) -> Listing:
+    """List regular files under ``root``: symlinks reported not followed, depth and count capped."""
+    out = Listing()
+    links: list[str] = []
+    special: list[str] = []
+    deep: list[str] = []
+    pending: deque[tuple[tuple[str, ...], str]] = deque([((), os.fspath(root))])
+    seen = 0
+    while pending:
+        rel, folder = pending.popleft()                  # breadth first: shallow files first
+        try:
+            with os.scandir(folder) as it:
+                children = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            where = "/".join(rel) or "."
+            out.problems.append(f"could not open the folder {where} ({exc.strerror})")
+            continue
+        for e in children:
+            seen += 1
+            if seen > MAX_MEMBERS:
+                out.problems.append(f"stopped looking after {MAX_MEMBERS:,} files and folders")
+                return out
+            parts = rel + (e.name,)
+            label = "/".join(parts)
+            is_dir = e.is_dir(follow_symlinks=False)
+            kind = skip_kind(e.name, is_dir)
+            if kind:
+                out.clutter |= kind == "clutter"
+            elif e.is_symlink():
+                links.append(label)
+            elif is_dir and len(parts) > MAX_DEPTH:
+                deep.append(label + "/")
+            elif is_dir:
+                pending.append((parts, e.path))
+            elif not e.is_file(follow_symlinks=False):
+                special.append(label)
+            else:
+                out.files.append(File(parts, label, partial(read_file, Path(e.path))))
+    out.problems += [ignored_line(what, names) for what, names in (
+        ("symbolic links (links are never followed)", links),
+        ("special files that are not regular files", special),
+        (f"folders nested more than {MAX_DEPTH} levels deep", deep)) if names]
+    return out
+
+
+def list_zip(reader: ZipReader, infos: list[zipfile.ZipInfo], *, strip: int = 0,
+             label: str = "", under: tuple[str, ...] = ()) -> Listing:
+    """List a zip's usable members (dropping ``strip`` leading folders); report unsafe ones."""
+    out = Listing()
+    outside: list[str] = []
+    links: list[str] = []
+    deep: list[str] = []
+    for info in infos:
+        parts = member_parts(info.filename)
+        if parts is None:
+            outside.append(info.filename)
+            continue
+        parts = parts[strip:]
+        if not parts or info.is_dir():
+            continue
+        kind = next(filter(None, (skip_kind(p, i < len(parts) - 1)
+                                  for i, p in enumerate(parts))), None)
+        if kind:
+            out.clutter |= kind == "clutter"
+        elif is_symlink(info):
+            links.append(label + "/".join(parts))
+        elif len(parts) > MAX_DEPTH + 1:
+            deep.append(label + "/".join(parts))
+        else:
+            out.files.append(File(under + parts, label + "/".join(parts),
+                                  partial(reader.read, info)))
+    out.problems += [ignored_line(what, names) for what, names in (
+        ("zip entries whose paths point outside the zip", outside),
+        ("symbolic links stored in the zip", links),
+        (f"zip entries nested more than {MAX_DEPTH} folders deep", deep)) if names]
+    return out

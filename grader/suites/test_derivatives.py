@@ -36,6 +36,12 @@ ng.value("a mixed term", Fn("tilted"), [0.5, -1.5])
 ng.value("three variables", Fn("wavy"), np.array([0.3, -0.2, 1.1]))
 ng.value("one variable", Fn("cubic"), [2.0])
 ng.value("a larger step h", Fn("wavy"), np.array([1.0, 0.5, -0.7]), h=1e-3)
+# h=1e-3 is too small for a hard-coded default step to show; with h=0.1 the
+# central difference of x^3 is off by exactly h^2 = 0.01, which a fixed step is not.
+ng.value("a coarse step h=0.1", Fn("cubic"), [2.0], h=0.1)
+# At integer points the bowl's gradient is itself whole, so an integer result
+# array goes unnoticed there; here the partial derivatives are not whole numbers.
+ng.value("integer list, gradient not whole", Fn("wavy"), [1, 0, 2])
 ng.shape("same shape as x", Fn("wavy"), np.array([0.3, -0.2, 1.1]), public=True)
 # Values chosen so that stepping x[i] up by h, down by 2h and up by h again
 # does not give x back exactly: an in-place "restore" is visible afterwards.

@@ -1,0 +1,58 @@
+"""Outputs written after a grading run, beside ``grades.csv``.
+
+:func:`write_extra` is called by ``grader grade`` (see :func:`grader.cli._extra_outputs`)
+once every student is graded. It always writes the class report and, when
+asked with ``--format``, the learning-platform CSVs. Every file goes through
+:func:`grader.fsutil.atomic_write`, so an interrupted run never leaves half a
+file; the lines it returns are printed on the terminal after the summary.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING, cast
+
+from grader.config import Course
+from grader.fsutil import atomic_write
+from grader.writers import lms, report
+
+if TYPE_CHECKING:  # only for types: the CLI hands us the run's objects untyped
+    from grader.runner import RunSummary
+
+REPORT = "report.html"
+CANVAS = "grades-canvas.csv"
+MOODLE = "grades-moodle.csv"
+
+
+def write_extra(args: argparse.Namespace, course: Course, grader: object, summary: object) -> list[str]:
+    """Write report.html (always) and the requested LMS CSVs; one terminal line per file.
+
+    ``grader`` is the :class:`~grader.runner.ClassGrader` and ``summary`` its
+    :class:`~grader.runner.RunSummary` (typed ``object`` to match the CLI's call).
+    """
+    run = cast("RunSummary", summary)
+    out: Path = run.out_dir
+    results = run.results
+    formats = list(getattr(args, "format", None) or [])
+    assignment = str(getattr(args, "assignment", None) or "ps1")
+    lines: list[str] = []
+
+    atomic_write(out / REPORT, report.render(results, title=course.title, functions=course.functions))
+    lines.append(f"Wrote {out / REPORT} (open it in a browser).")
+
+    # "csv" needs nothing here: grades.csv is always written by the runner.
+    if "canvas" in formats:
+        atomic_write(out / CANVAS, lms.render_canvas(results, assignment=assignment,
+                                                     points_possible=course.max_total))
+        lines.append(f"Wrote {out / CANVAS} (Canvas: Grades > Import; students matched by SIS Login ID).")
+    if "moodle" in formats:
+        atomic_write(out / MOODLE, lms.render_moodle(results, assignment=assignment))
+        lines.append(f"Wrote {out / MOODLE} (Moodle: Grades > Import > CSV file; "
+                     "map Username to username).")
+
+    # --- nbgrader gradebook (args.gradebook) -------------------------------------------
+    # Reserved: recording scores in an nbgrader gradebook is added here by a separate
+    # change. It should append its own "Wrote ..."/"Recorded ..." line to ``lines``.
+    # ------------------------------------------------------------------------------------
+    return lines

@@ -1,0 +1,226 @@
+"""Write the student's copy of the course: stubs, public tests, support code, README.
+
+The copy must run with only numpy and pytest installed, so the judging code
+(``checks``, ``wire``, ``execute``, ``probes``) is copied from this package
+with its ``grader`` imports rewritten to local ones. It must also leak nothing:
+the public tests travel as data (``tests/public_cases.json``) holding only
+public calls, their expected results and the results of known mistakes on
+those calls, never solution code, mistake code or hidden tests.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+
+from grader import stubgen
+from grader.cases import Test
+from grader.checks import same_numbers
+from grader.config import Course
+from grader.errors import InputError
+from grader.fsutil import is_inside
+from grader.plan import Plan, build_plan
+from grader.wire import encode
+
+GRADER = Path(__file__).resolve().parent
+STUDENT = GRADER / "student"
+SUPPORT = ("wire", "probes", "checks", "execute", "figures")  # figures: once plots exist
+
+PYTEST_INI = """\
+[pytest]
+# Settings for the public tests; run `pytest` in this folder.
+testpaths = tests
+pythonpath = .
+# The progress table replaces pytest's list of failed tests (`-ra` brings it back).
+addopts = -rN
+"""
+
+WIRE_ERROR = '''\
+class WireError(ValueError):
+    """Data that is not valid plain data (malformed, too big, wrong type)."""
+'''
+
+
+# -- support code -----------------------------------------------------------------------
+
+def support_source(name: str) -> str:
+    """``grader/<name>.py`` rewritten to import only its neighbours in ``tests/_support``."""
+    text = (GRADER / f"{name}.py").read_text(encoding="utf-8")
+
+    def local(match: re.Match[str]) -> str:
+        indent, module, names = match.group(1), match.group(2), match.group(3)
+        if module == "errors":
+            if names.strip() != "WireError":
+                raise RuntimeError(f"grader/{name}.py: cannot ship 'from grader.errors import {names}'")
+            return f"{indent}{WIRE_ERROR}" if name == "wire" and not indent else f"{indent}from .wire import WireError"
+        return f"{indent}from .{module} import {names}"
+
+    text = re.sub(r"^([ \t]*)from grader\.(\w+) import (.+)$", local, text, flags=re.M)
+    text = re.sub(r"^([ \t]*)from grader import (.+)$", r"\1from . import \2", text, flags=re.M)
+    for node in ast.walk(ast.parse(text)):
+        names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+        if isinstance(node, ast.ImportFrom) and node.level == 0:
+            names = [node.module or ""]
+        if any(n == "grader" or n.startswith("grader.") for n in names):
+            raise RuntimeError(f"grader/{name}.py: an import of grader is left in the student copy")
+    return f"# Copied from grader/{name}.py for the public tests; do not edit.\n{text}"
+
+
+def support_files() -> dict[str, str]:
+    """Relative path in the copy -> text, for the test support code and the plugin."""
+    files = {
+        "tests/_support/__init__.py": '"""Support code for the public tests (a copy of the grader\'s judging code)."""\n',
+        "tests/conftest.py": (STUDENT / "conftest.py").read_text(encoding="utf-8"),
+        "tests/test_public.py": (STUDENT / "test_public.py").read_text(encoding="utf-8"),
+        "tests/_support/public.py": (STUDENT / "public.py").read_text(encoding="utf-8"),
+    }
+    for name in SUPPORT:
+        if (GRADER / f"{name}.py").is_file():
+            files[f"tests/_support/{name}.py"] = support_source(name)
+    return files
+
+
+# -- public cases -----------------------------------------------------------------------
+
+def _shape_only(value: Any) -> Any:
+    """A stand-in with the reference result's form but none of its numbers.
+
+    A shape test may share its call with a hidden value test; shipping only the
+    form keeps that hidden test's answer out of the student copy."""
+    if isinstance(value, np.ndarray):
+        return np.zeros(value.shape)
+    if isinstance(value, (tuple, list)):
+        return type(value)(0.0 for _ in value)
+    return 0.0
+
+
+def _tolerances(plan: Plan, test: Test) -> tuple[float, float]:
+    rtol = test.rtol if test.rtol is not None else plan.course.rtol
+    atol = test.atol if test.atol is not None else plan.course.atol
+    return rtol, atol
+
+
+def _mistakes(plan: Plan, test: Test, expected: Any, rtol: float, atol: float) -> list[list[Any]]:
+    """[hint, encoded output] of each known mistake that answers this call differently."""
+    out: list[list[Any]] = []
+    i = plan.index(test)
+    for mistake, outcomes in plan.mistakes.get(test.function, []):
+        got = outcomes[i]
+        if got is None or not got.ok or same_numbers(got.value, expected, rtol, atol):
+            continue
+        entry = [str(mistake.hint), encode(got.value)]  # type: ignore[attr-defined]
+        if entry not in out:
+            out.append(entry)
+    return out
+
+
+def public_cases(plan: Plan) -> dict[str, Any]:
+    """The data the student's public tests run on (plain JSON, no code)."""
+    course = plan.course
+    public = [t for t in plan.tests if t.public]
+    counts = {f: sum(t.function == f for t in public) for f in course.points}
+    cases = []
+    for t in public:
+        expected = plan.expected[plan.index(t)].value
+        rtol, atol = _tolerances(plan, t)
+        case: dict[str, Any] = {
+            "name": t.name, "function": t.function, "check": t.check, "call": t.call.to_plain(),
+            "what": t.what, "points": course.points[t.function] / counts[t.function],
+            "rtol": rtol, "atol": atol,
+        }
+        if t.check == "value":
+            case["expected"] = encode(expected)
+            case["mistakes"] = _mistakes(plan, t, expected, rtol, atol)
+        elif t.check == "shape":
+            case["expected"] = encode(_shape_only(expected))
+        else:
+            case["expected"] = None
+        cases.append(case)
+    functions = [{"name": f, "points": p, "public_tests": counts[f]} for f, p in course.points.items()]
+    return {"title": course.title, "tolerance": {"rtol": course.rtol, "atol": course.atol},
+            "functions": functions, "cases": cases}
+
+
+def cases_json(data: dict[str, Any]) -> str:
+    """Compact JSON with one function or case per line (small, yet readable and diffable)."""
+    def dump(value: Any) -> str:
+        return json.dumps(value, separators=(",", ":"), allow_nan=False, ensure_ascii=False)
+
+    head = {k: v for k, v in data.items() if k not in ("functions", "cases")}
+    lines = [dump(head)[:-1] + ","]
+    for key in ("functions", "cases"):
+        items = ",\n".join(f"  {dump(item)}" for item in data[key])
+        lines.append(f' "{key}": [\n{items}\n ]' + ("," if key == "functions" else ""))
+    return "\n".join(lines) + "\n}\n"
+
+
+# -- README -----------------------------------------------------------------------------
+
+def _points(x: float) -> str:
+    return f"{x:g}"
+
+
+def readme(course: Course, n_public: int) -> str:
+    """The student README with this course's title, functions, points and tolerance."""
+    rows = []
+    for module, functions in course.modules.items():
+        listed = ", ".join(f"`{f}` ({_points(p)})" for f, p in functions.items())
+        rows.append(f"- `exercises/{module}.py`: {listed}")
+    rows.append(f"\nIn all: {_points(course.max_total)} points.")
+    text = (STUDENT / "README.md").read_text(encoding="utf-8")
+    for key, value in {"title": course.title, "functions": "\n".join(rows), "rtol": f"{course.rtol:g}",
+                       "atol": f"{course.atol:g}", "public_count": str(n_public)}.items():
+        text = text.replace("{{" + key + "}}", value)
+    return text
+
+
+# -- the release ------------------------------------------------------------------------
+
+def _default_plan(course: Course) -> Plan:
+    """The course's plan, with the mistake catalogue's hints when the catalogue exists."""
+    have_catalogue = importlib.util.find_spec("grader.mistakes") is not None
+    return build_plan(course, with_mistakes=have_catalogue)
+
+
+def student_files(course: Course, plan: Plan | None = None) -> dict[str, str]:
+    """Every file of the student copy: relative path -> text."""
+    plan = plan or _default_plan(course)
+    files = {f"exercises/{name}": text for name, text in stubgen.generate(course.root, list(course.modules)).items()}
+    files.update(support_files())
+    data = public_cases(plan)
+    files["tests/public_cases.json"] = cases_json(data)
+    files["README.md"] = readme(course, len(data["cases"]))
+    files["pytest.ini"] = PYTEST_INI
+    files["course.yml"] = ("# The course as students see it (points and tolerance).\n"
+                           + yaml.safe_dump(course.student_safe(), sort_keys=False, allow_unicode=True))
+    return files
+
+
+def release(course: Course, out_dir: Path, *, force: bool = False, plan: Plan | None = None) -> list[Path]:
+    """Write the student copy into ``out_dir``; returns the files written, sorted.
+
+    Refuses a non-empty ``out_dir`` unless ``force`` (then our files are
+    overwritten and any others left alone), and never writes into the course's
+    own folder. ``plan`` defaults to the course's plan with known mistakes."""
+    out_dir = Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise InputError(f"{out_dir}: exists and is not a folder")
+    if is_inside(course.root, out_dir):
+        raise InputError(f"{out_dir}: refusing to write the student copy over the course's own folder")
+    if out_dir.is_dir() and any(out_dir.iterdir()) and not force:
+        raise InputError(f"{out_dir}: folder is not empty (use --force to overwrite)")
+    files = student_files(course, plan)
+    written = []
+    for rel, text in sorted(files.items()):
+        path = out_dir / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(text.encode("utf-8"))
+        written.append(path)
+    return written

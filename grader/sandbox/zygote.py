@@ -1,0 +1,666 @@
+"""The warm worker: ``python -m grader.sandbox.zygote <read-fd> <write-fd>``.
+
+Started by :class:`grader.sandbox.pool.SandboxPool` with a clean environment.
+It imports only NumPy and the plain-data modules (``grader.wire``,
+``grader.execute``, ``grader.probes``), never the solutions, the suites or any
+expected value; receives the plan once; sets up isolation once
+(:mod:`grader.sandbox.namespaces`); then loops: receive a submission, fork a
+child per submission, read one result line per module and per call under
+deadlines, kill everything the submission left, empty the scratch dir, reply.
+
+A call that hangs or kills its process costs only that call: the zygote
+records it, kills everything and forks a fresh child that re-imports the
+modules and continues with the next call. A function that hung or crashed
+twice is not run again in that submission (so one bad function cannot use
+up the wall time of the good ones).
+
+Messages with the pool are 4-byte big-endian lengths followed by JSON.
+The zygote is single-threaded: it forks.
+"""
+
+from __future__ import annotations
+
+import gc
+import io
+import json
+import math
+import os
+import resource
+import select
+import shutil
+import signal
+import stat
+import struct
+import sys
+import tempfile
+import time
+from typing import Any
+
+import numpy as np  # noqa: F401 - imported once here so every child has it warm
+
+from grader import execute
+from grader.sandbox import namespaces
+from grader.sandbox.limits import Limits
+from grader.wire import decode
+
+MAX_MESSAGE = 64 << 20  # bytes in one framed message, either way
+MAX_CHILD_BYTES = 48 << 20  # result bytes one submission may send
+MAX_RESTARTS = 32  # fresh children per submission after hangs and crashes
+STRIKES = 2  # hangs/crashes after which a function's remaining calls are not run
+PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+PlanCall = tuple[str, str, tuple[Any, ...], dict[str, Any], bool]
+
+
+# -- framing (shared with the pool) ---------------------------------------------------
+
+
+def write_message(fd: int, obj: Any) -> None:
+    """Send one length-prefixed JSON message."""
+    data = json.dumps(obj, separators=(",", ":")).encode()
+    if len(data) > MAX_MESSAGE:
+        raise ValueError("message too large")
+    view = memoryview(struct.pack(">I", len(data)) + data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def read_exactly(fd: int, n: int, deadline: float | None = None) -> bytes:
+    """Read ``n`` bytes, raising EOFError at end of file and TimeoutError past ``deadline``."""
+    chunks, got = [], 0
+    while got < n:
+        if deadline is not None:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([fd], [], [], left)[0]:
+                raise TimeoutError("no answer in time")
+        chunk = os.read(fd, min(n - got, 1 << 20))
+        if not chunk:
+            raise EOFError("pipe closed")
+        chunks.append(chunk)
+        got += len(chunk)
+    return b"".join(chunks)
+
+
+def read_message(fd: int, deadline: float | None = None) -> Any:
+    """Receive one length-prefixed JSON message (ValueError if malformed or too big)."""
+    (n,) = struct.unpack(">I", read_exactly(fd, 4, deadline))
+    if n > MAX_MESSAGE:
+        raise ValueError(f"message of {n} bytes is too large")
+    return json.loads(read_exactly(fd, n, deadline), parse_constant=_no_constant)
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not plain data")
+
+
+# -- inside the submission's child process --------------------------------------------
+
+
+class _CappedOutput(io.TextIOBase):
+    """stdout/stderr of a submission: writes through to ``fd`` until the shared budget
+    is spent, then silently discards, so a flood never fails the code that prints."""
+
+    def __init__(self, fd: int, budget: list[int]) -> None:
+        self._fd, self._budget = fd, budget
+        self.buffer = _CappedBytes(fd, budget)
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return "utf-8"
+
+    def writable(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        return self._fd
+
+    def write(self, s: str) -> int:
+        if not isinstance(s, str):
+            raise TypeError(f"write() argument must be str, not {type(s).__name__}")
+        self.buffer.write(s.encode("utf-8", "backslashreplace"))
+        return len(s)
+
+
+class _CappedBytes(io.RawIOBase):
+    def __init__(self, fd: int, budget: list[int]) -> None:
+        self._fd, self._budget = fd, budget
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, b: Any) -> int:
+        data = bytes(b)
+        room = self._budget[0]
+        if room > 0:
+            chunk = memoryview(data[:room])
+            self._budget[0] -= len(chunk)
+            try:
+                while chunk:
+                    chunk = chunk[os.write(self._fd, chunk):]
+            except OSError:
+                self._budget[0] = 0
+        return len(data)
+
+
+def _set_limit(which: int, soft: int, hard: int | None = None) -> None:
+    """Lower a resource limit, never above the hard limit already in place."""
+    hard = soft if hard is None else hard
+    try:
+        _, current = resource.getrlimit(which)
+        if current != resource.RLIM_INFINITY:
+            soft, hard = min(soft, current), min(hard, current)
+        resource.setrlimit(which, (soft, hard))
+    except (ValueError, OSError):
+        pass
+
+
+def describe_import_error(exc: BaseException, name: str) -> str:
+    """One plain line: ``SyntaxError: invalid syntax (line 3)`` or ``raised X at import: ...``."""
+    if isinstance(exc, SyntaxError):
+        where = f"line {exc.lineno}"
+        filename = exc.filename if isinstance(exc.filename, str) else ""
+        if filename and not filename.endswith(f"/{name}.py"):
+            where = f"{os.path.basename(filename)}, {where}"
+        msg = exc.msg if isinstance(exc.msg, str) else "invalid syntax"
+        return f"{type(exc).__name__}: {msg} ({where})"[:300]
+    kind, _, text = execute.describe_exception(exc).partition(": ")
+    return f"raised {kind} at import" + (f": {text}" if text else "")
+
+
+class _Child:
+    """Everything the child process does; it never returns into the zygote's loop."""
+
+    def __init__(self, result_fd: int) -> None:
+        self.fd = result_fd
+        self.pid = os.getpid()
+        self.dumps = json.JSONEncoder(separators=(",", ":"), allow_nan=False).encode
+
+    def send(self, obj: dict[str, Any]) -> None:
+        if os.getpid() != self.pid:  # a fork of ours came back into the harness: end it
+            os._exit(0)
+        try:
+            line = self.dumps(obj)
+        except Exception as exc:  # noqa: BLE001 - a patched encoder, or an unencodable value
+            line = self.dumps({k: v for k, v in obj.items() if k != "o"}
+                              | {"o": {"ok": False, "error": f"result could not be encoded ({type(exc).__name__})"}})
+        view = memoryview(line.encode() + b"\n")
+        while view:
+            view = view[os.write(self.fd, view):]
+
+    def run(self, z: Zygote, sources: dict[str, str], todo: list[int], skip: dict[str, str],
+            out_fd: int, memory_bytes: int, cpu_left: float, nproc: int) -> None:
+        lim = z.limits
+        os.setpgid(0, 0)
+        if not z.iso.pid_namespace:
+            try:
+                namespaces.parent_death_signal(signal.SIGKILL)
+            except OSError:
+                pass
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a full output file fails writes, kills nothing
+        os.dup2(out_fd, 1)
+        os.dup2(out_fd, 2)
+        os.closerange(3, self.fd)
+        os.closerange(self.fd + 1, 1 << 20)
+        os.chdir(z.iso.scratch)
+        os.environ.update(HOME=z.iso.scratch, TMPDIR=z.iso.scratch)
+        tempfile.tempdir = z.iso.scratch
+        _set_limit(resource.RLIMIT_CORE, 0)
+        _set_limit(resource.RLIMIT_FSIZE, max(lim.output_kb << 10, lim.scratch_mb << 20) + 1)
+        cpu = max(1, math.ceil(cpu_left))
+        _set_limit(resource.RLIMIT_CPU, cpu, cpu + 1)  # SIGXCPU first, SIGKILL a second later
+        _set_limit(resource.RLIMIT_NOFILE, 256)
+        _set_limit(resource.RLIMIT_NPROC, nproc)
+        _set_limit(resource.RLIMIT_AS, memory_bytes)
+        budget = [(lim.output_kb << 10) + 1]  # one byte past the cap tells the zygote it was cut
+        sys.stdout = sys.__stdout__ = _CappedOutput(1, budget)
+        sys.stderr = sys.__stderr__ = _CappedOutput(2, budget)
+
+        execute.install_sources(sources)
+        modules: dict[str, Any] = {}
+        errors = dict(skip)
+        for name in sources:
+            if name in skip:
+                continue
+            try:
+                modules[name] = execute.import_module(name)
+            except BaseException as exc:  # noqa: BLE001 - SystemExit at import is a module error too
+                errors[name] = describe_import_error(exc, name)
+            self.send({"m": name, "e": errors.get(name)})
+        for i in todo:
+            module, function, args, kwargs, after = z.plan[i]
+            if module not in sources:
+                outcome = execute.Outcome(ok=False, error=f"{module}.py was not submitted")
+            elif module in errors:
+                outcome = execute.Outcome(ok=False, error=f"module {module} could not be loaded: {errors[module]}")
+            else:
+                outcome = execute.run_call(modules[module], function, args, kwargs, after)
+            try:
+                plain = outcome.to_plain()
+            except Exception as exc:  # noqa: BLE001
+                plain = {"ok": False, "error": f"result could not be encoded ({type(exc).__name__})"}
+            self.send({"i": i, "o": plain})
+
+
+# -- the zygote ---------------------------------------------------------------------------
+
+
+def _fail(error: str, *, timeout: bool = False) -> dict[str, Any]:
+    return {"ok": False, "error": error, **({"timeout": True} if timeout else {})}
+
+
+def _how_it_died(status: int | None) -> str:
+    if status is None:
+        return "the process ended its result channel"
+    if os.WIFSIGNALED(status):
+        sig = os.WTERMSIG(status)
+        try:
+            name = signal.Signals(sig).name
+        except ValueError:
+            name = f"signal {sig}"
+        return f"the process died (killed by {name})"
+    return f"the process died (it exited with code {os.WEXITSTATUS(status)})"
+
+
+class _Submission:
+    """Book-keeping for one submission across its child processes."""
+
+    def __init__(self, z: Zygote, sources: dict[str, str]) -> None:
+        self.sources = sources
+        self.start = time.monotonic()
+        self.wall_deadline = self.start + z.limits.wall_seconds
+        self.cpu0 = _children_cpu()
+        self.outcomes: list[dict[str, Any] | None] = [None] * len(z.plan)
+        self.module_errors: dict[str, str] = {}
+        self.skip: dict[str, str] = {}  # modules not to import again
+        self.imported: set[str] = set()
+        self.limits_hit: set[str] = set()
+        self.strikes: dict[str, int] = {}
+        self.received = 0
+
+    def cpu_used(self) -> float:
+        return _children_cpu() - self.cpu0
+
+    def note_error(self, text: Any) -> None:
+        if not isinstance(text, str):
+            return
+        if text.startswith("MemoryError") or "raised MemoryError" in text:
+            self.limits_hit.add("memory")
+        if "BlockingIOError" in text or "Resource temporarily unavailable" in text:
+            self.limits_hit.add("processes")
+
+
+def _children_cpu() -> float:
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
+class Zygote:
+    """The warm worker's state: plan, limits and the isolation in effect."""
+
+    def __init__(self, plan: list[PlanCall], limits: Limits, iso: namespaces.Isolation) -> None:
+        self.plan = plan
+        self.limits = limits
+        self.iso = iso
+        self.qualnames = [f"{m}.{f}" for m, f, *_ in plan]
+        self.plan_modules = list(dict.fromkeys(m for m, *_ in plan))
+        self.broken = False  # set when the scratch dir could not be emptied: exit after replying
+
+    # -- one submission
+
+    def grade(self, sources: dict[str, str]) -> dict[str, Any]:
+        sub = _Submission(self, sources)
+        lim = self.limits
+        for m in self.plan_modules:
+            if m not in sources:
+                sub.module_errors[m] = "not submitted"
+        out_fd = self._output_file()
+        restarts = 0
+        try:
+            while True:
+                self._skip_struck(sub)
+                todo = [i for i, o in enumerate(sub.outcomes) if o is None]
+                pending_imports = [m for m in sources if m not in sub.skip and m not in sub.imported]
+                if not todo and (restarts or not pending_imports):
+                    break
+                reason = None
+                if time.monotonic() >= sub.wall_deadline:
+                    sub.limits_hit.add("wall time")
+                    reason = _fail(f"not run: the submission used up its {lim.wall_seconds:g} s", timeout=True)
+                elif sub.cpu_used() >= lim.cpu_seconds - 0.01:
+                    sub.limits_hit.add("cpu time")
+                    reason = _fail(f"not run: the submission used up its {lim.cpu_seconds:g} s of CPU time",
+                                   timeout=True)
+                elif restarts > MAX_RESTARTS:
+                    reason = _fail("not run: the submission's process died too many times")
+                if reason is not None:
+                    for i in todo:
+                        sub.outcomes[i] = dict(reason)
+                    break
+                self._attempt(sub, todo, out_fd)
+                restarts += 1
+        finally:
+            self._kill_all()
+            stdout = self._read_output(out_fd, sub)
+            os.close(out_fd)
+            self._empty_scratch()
+        return {
+            "outcomes": sub.outcomes,
+            "module_errors": sub.module_errors,
+            "stdout": stdout,
+            "limits_hit": sorted(sub.limits_hit),
+            "cpu_ms": round(sub.cpu_used() * 1000, 3),
+            "wall_ms": round((time.monotonic() - sub.start) * 1000, 3),
+        }
+
+    def _skip_struck(self, sub: _Submission) -> None:
+        for i, o in enumerate(sub.outcomes):
+            name = self.qualnames[i]
+            if o is None and sub.strikes.get(name, 0) >= STRIKES:
+                sub.outcomes[i] = _fail(f"not run: {name} already failed to finish {STRIKES} times",
+                                        timeout=True)
+
+    def _attempt(self, sub: _Submission, todo: list[int], out_fd: int) -> None:
+        """Fork one child for the calls in ``todo`` and read its results under deadlines."""
+        lim = self.limits
+        imports = [m for m in sub.sources if m not in sub.skip]
+        expected: list[tuple[str, Any]] = [("m", m) for m in imports] + [("i", i) for i in todo]
+        memory = self._address_space() + (lim.memory_mb << 20)
+        cpu_left = lim.cpu_seconds - sub.cpu_used()
+        nproc = lim.processes + (self.iso.extra_processes if self.iso.pid_namespace
+                                 else _processes_of(os.getuid()))
+        r, w = os.pipe()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:
+            try:
+                os.close(r)
+                _Child(w).run(self, sub.sources, todo, sub.skip, out_fd, memory, cpu_left, nproc)
+            finally:
+                os._exit(0)
+        os.close(w)
+        pos, buf, scanned, ended = 0, bytearray(), 0, "done"
+        last = time.monotonic()
+        try:
+            while pos < len(expected):
+                deadline = min(last + lim.call_seconds, sub.wall_deadline)
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    ended = "timeout"
+                    break
+                if not select.select([r], [], [], left)[0]:
+                    continue
+                chunk = os.read(r, 1 << 20)
+                if not chunk:
+                    ended = "eof"
+                    break
+                sub.received += len(chunk)
+                if sub.received > MAX_CHILD_BYTES:
+                    ended = "flood"
+                    break
+                buf += chunk
+                while pos < len(expected):
+                    nl = buf.find(b"\n", scanned)
+                    if nl < 0:
+                        scanned = len(buf)
+                        break
+                    line = bytes(buf[:nl])
+                    del buf[: nl + 1]
+                    scanned = 0
+                    if not self._accept(sub, expected[pos], line):
+                        ended = "garbled"
+                        break
+                    pos += 1
+                    last = time.monotonic()
+                if ended != "done":
+                    break
+        finally:
+            os.close(r)
+            status = self._kill_all(pid)
+        if pos == len(expected):
+            return
+        self._record_failure(sub, expected[pos], ended, status)
+
+    def _accept(self, sub: _Submission, item: tuple[str, Any], line: bytes) -> bool:
+        try:
+            msg = json.loads(line, parse_constant=_no_constant)
+        except (ValueError, RecursionError):
+            return False
+        kind, key = item
+        if type(msg) is not dict or msg.get(kind) != key:
+            return False
+        if kind == "m":
+            error = msg.get("e")
+            sub.imported.add(key)
+            if error is not None:
+                sub.module_errors.setdefault(key, str(error)[:300])
+                sub.skip[key] = sub.module_errors[key]
+                sub.note_error(error)
+            return True
+        outcome = msg.get("o")
+        if type(outcome) is not dict:
+            return False
+        sub.outcomes[key] = outcome
+        sub.note_error(outcome.get("error"))
+        return True
+
+    def _record_failure(self, sub: _Submission, item: tuple[str, Any], ended: str, status: int | None) -> None:
+        lim = self.limits
+        kind, key = item
+        timeout = ended == "timeout"
+        if timeout and time.monotonic() >= sub.wall_deadline - 0.001:
+            sub.limits_hit.add("wall time")
+            text = f"stopped: the submission used up its {lim.wall_seconds:g} s"
+        elif timeout:
+            sub.limits_hit.add("call time")
+            text = f"ran longer than {lim.call_seconds:g} s"
+        elif ended in ("garbled", "flood"):
+            text = "unreadable result (the submission tampered with its result channel)"
+            if ended == "flood":
+                text = "the results were too large to send"
+        elif status is not None and (
+            (os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGXCPU)
+            or sub.cpu_used() >= lim.cpu_seconds - 0.05
+        ):
+            sub.limits_hit.add("cpu time")
+            timeout = True
+            text = f"stopped: the submission used up its {lim.cpu_seconds:g} s of CPU time"
+        else:
+            text = _how_it_died(status)
+        if kind == "m":
+            sub.imported.add(key)
+            sub.module_errors.setdefault(key, "import timed out" if timeout else f"{text} during import")
+            sub.skip[key] = sub.module_errors[key]
+        else:
+            sub.outcomes[key] = _fail(text, timeout=timeout)
+            name = self.qualnames[key]
+            sub.strikes[name] = sub.strikes.get(name, 0) + 1
+
+    # -- process, output and scratch housekeeping
+
+    def _address_space(self) -> int:
+        try:
+            return int(os.pread(self.iso.statm_fd, 64, 0).split()[0]) * PAGE
+        except (OSError, ValueError, IndexError):
+            return 256 << 20
+
+    def _kill_all(self, main: int | None = None) -> int | None:
+        """Kill every process of the submission and reap them; the main child's status."""
+        main_status = None
+        for _ in range(100000):
+            if self.iso.pid_namespace:
+                try:
+                    os.kill(-1, signal.SIGKILL)  # as PID 1: everyone in here but us
+                except ProcessLookupError:
+                    pass
+            else:
+                for pid in _descendants(os.getpid()):
+                    try:
+                        os.kill(pid, signal.SIGKILL)
+                    except ProcessLookupError:
+                        pass
+            try:
+                pid, status = os.waitpid(-1, 0 if self.iso.pid_namespace else os.WNOHANG)
+            except ChildProcessError:
+                break
+            if pid == main:
+                main_status = status
+            if pid == 0:
+                time.sleep(0.001)
+        return main_status
+
+    def _output_file(self) -> int:
+        if hasattr(os, "memfd_create"):
+            return os.memfd_create("submission-output", 0)
+        with tempfile.TemporaryFile(dir=self.iso.scratch) as f:
+            return os.dup(f.fileno())
+
+    def _read_output(self, fd: int, sub: _Submission) -> str:
+        cap = self.limits.output_kb << 10
+        try:
+            data = os.pread(fd, cap + 1, 0)
+        except OSError:
+            return ""
+        text = data[:cap].decode("utf-8", "replace")
+        if len(data) > cap:
+            sub.limits_hit.add("output")
+            text += "\n[output truncated]"
+        return text
+
+    def _empty_scratch(self) -> None:
+        def unlock(func: Any, path: str, _exc: Any) -> None:
+            try:
+                os.chmod(os.path.dirname(path), stat.S_IRWXU)
+                if os.path.isdir(path) and not os.path.islink(path):
+                    os.chmod(path, stat.S_IRWXU)
+                func(path)
+            except OSError:
+                pass
+
+        try:
+            for entry in os.scandir(self.iso.scratch):
+                if entry.is_dir(follow_symlinks=False):
+                    shutil.rmtree(entry.path, onerror=unlock)
+                else:
+                    os.unlink(entry.path)
+            self.broken = bool(os.listdir(self.iso.scratch))
+        except OSError:
+            self.broken = True
+
+
+def _processes_of(uid: int) -> int:
+    """Processes of ``uid`` now (RLIMIT_NPROC counts them all when not in a namespace)."""
+    count = 0
+    try:
+        for name in os.listdir("/proc"):
+            if name.isdigit():
+                try:
+                    if os.stat(f"/proc/{name}").st_uid == uid:
+                        count += 1
+                except OSError:
+                    pass
+    except OSError:
+        return 64
+    return count
+
+
+def _descendants(root: int) -> list[int]:
+    """Every live descendant of ``root`` (from /proc; fallback mode only)."""
+    children: dict[int, list[int]] = {}
+    try:
+        names = os.listdir("/proc")
+    except OSError:
+        return []
+    for name in names:
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat", "rb") as f:
+                fields = f.read().rpartition(b")")[2].split()
+            children.setdefault(int(fields[1]), []).append(int(name))
+        except (OSError, ValueError, IndexError):
+            pass
+    found, stack = [], [root]
+    while stack:
+        for child in children.get(stack.pop(), []):
+            found.append(child)
+            stack.append(child)
+    return found
+
+
+# -- start-up ------------------------------------------------------------------------------
+
+
+def _preload(names: list[str]) -> list[str]:
+    warnings = []
+    for name in names:
+        try:
+            if name == "matplotlib":
+                import matplotlib
+
+                matplotlib.use("Agg")
+                import matplotlib.pyplot  # noqa: F401
+                from matplotlib import font_manager
+
+                font_manager.fontManager.get_default_weight()
+            else:
+                __import__(str(name))
+        except Exception as exc:  # noqa: BLE001
+            warnings.append(f"could not preload {name}: {execute.describe_exception(exc)}")
+    return warnings
+
+
+def _decode_plan(plain: list[Any]) -> list[PlanCall]:
+    return [
+        (str(c["module"]), str(c["function"]), tuple(decode(a) for a in c["args"]),
+         {str(k): decode(v) for k, v in c["kwargs"].items()}, bool(c.get("args_after")))
+        for c in plain
+    ]
+
+
+def _project_root() -> str:
+    import grader
+
+    return os.path.dirname(os.path.dirname(os.path.realpath(grader.__file__)))
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    rfd, wfd = int(args[0]), int(args[1])
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    start = read_message(rfd)
+    limits = Limits.from_plain(start["limits"])
+    warnings = _preload([str(p) for p in start.get("preload", [])])
+    plan = _decode_plan(start["plan"])
+
+    project = _project_root()
+    grader_dir = os.path.join(project, "grader")
+    in_site = os.path.basename(project) in ("site-packages", "dist-packages")
+    if not in_site:  # children must not import anything else from the project
+        sys.path[:] = [p for p in sys.path if p and os.path.realpath(p) not in (project, os.getcwd())]
+    iso = namespaces.isolate(
+        limits.scratch_mb,
+        protect=[] if in_site else [project],
+        hide=[grader_dir, os.path.join(project, "solutions")],
+        scratch_parent=start.get("scratch") or None,
+    )
+    write_message(wfd, {"ready": True, "warnings": warnings + iso.warnings})
+    zygote = Zygote(plan, limits, iso)
+    gc.collect()
+    gc.freeze()  # children then leave the zygote's objects (and their pages) alone
+    while True:
+        try:
+            msg = read_message(rfd)
+        except EOFError:
+            return 0
+        sources = msg.get("sources") if type(msg) is dict else None
+        if type(sources) is not dict or not all(type(k) is str and type(v) is str for k, v in sources.items()):
+            write_message(wfd, {"error": "malformed request"})
+            continue
+        write_message(wfd, zygote.grade(sources))
+        if zygote.broken:
+            return 3
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,285 @@
+"""Runs the public tests on your functions and explains the results in plain words.
+
+Each public test calls one of your functions (on fresh copies of its inputs)
+and judges the result exactly as the grader does. The test data lives in
+``tests/public_cases.json``; the judging code beside this file is a copy of
+the grader's own.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+import types
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .checks import judge, same_numbers
+from .execute import Outcome, describe_exception, run_call
+from .wire import decode
+
+TESTS = Path(__file__).resolve().parent.parent
+ROOT = TESTS.parent
+EXERCISES = ROOT / "exercises"
+CASES_FILE = TESTS / "public_cases.json"
+
+
+@dataclass(frozen=True)
+class Case:
+    """One public test: a call of one function and the check made on its result."""
+
+    name: str
+    function: str  # "module.function"
+    check: str  # value, shape or unchanged
+    args: tuple[Any, ...]
+    kwargs: dict[str, Any]
+    args_after: bool
+    what: str
+    expected: Any
+    points: float
+    rtol: float
+    atol: float
+    mistakes: tuple[tuple[str, Any], ...] = ()  # (hint, what that mistake returns here)
+
+    @property
+    def module(self) -> str:
+        return self.function.split(".")[0]
+
+
+@dataclass
+class Course:
+    """The course as the public tests see it: title, functions in order, their points."""
+
+    title: str
+    points: dict[str, float]
+    cases: list[Case] = field(default_factory=list)
+
+
+@dataclass
+class Result:
+    """What one public test found."""
+
+    case: Case
+    passed: bool
+    kind: str
+    reason: str = ""
+    expected: str = ""
+    actual: str = ""
+    hint: str = ""
+    where: str = ""
+
+    @property
+    def earned(self) -> float:
+        return self.case.points if self.passed else 0.0
+
+    def message(self) -> str:
+        """The failure in a few plain lines (the same layout as the grader's feedback)."""
+        lines = [f"{self.case.name}: {self.reason}"]
+        if self.case.what:
+            lines.append(f"  input:    {self.case.what}")
+        if self.expected and self.kind in ("wrong value", "wrong size", "wrong shape", "modified input"):
+            lines.append(f"  expected: {self.expected}")
+            lines.append(f"  got:      {self.actual}")
+        elif self.actual and self.kind in ("wrong type", "empty", "not finite"):
+            lines.append(f"  got:      {self.actual}")
+        if self.where:
+            lines.append(f"  where:    {self.where}")
+        if self.hint:
+            lines.append(f"  hint:     {self.hint}")
+        return "\n".join(lines)
+
+
+def load_course(path: Path = CASES_FILE) -> Course:
+    """Read the public tests from ``public_cases.json``."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    cases = [
+        Case(
+            name=c["name"], function=c["function"], check=c["check"],
+            args=tuple(decode(a) for a in c["call"]["args"]),
+            kwargs={k: decode(v) for k, v in c["call"]["kwargs"].items()},
+            args_after=c["call"]["args_after"], what=c["what"],
+            expected=decode(c["expected"]), points=c["points"], rtol=c["rtol"], atol=c["atol"],
+            mistakes=tuple((hint, decode(out)) for hint, out in c.get("mistakes", [])),
+        )
+        for c in data["cases"]
+    ]
+    return Course(data["title"], {f["name"]: f["points"] for f in data["functions"]}, cases)
+
+
+_course: Course | None = None
+
+
+def course() -> Course:
+    """The public tests, read once per run."""
+    global _course
+    if _course is None:
+        _course = load_course()
+    return _course
+
+
+# -- loading and calling the student's code ---------------------------------------------
+
+_modules: dict[str, tuple[types.ModuleType | None, str, str]] = {}
+
+
+def _shown(filename: str) -> str:
+    """A file name relative to this folder where possible (``exercises/losses.py``)."""
+    try:
+        return Path(filename).resolve().relative_to(ROOT).as_posix()
+    except ValueError:
+        return filename
+
+
+def _where(tb: types.TracebackType | None) -> str:
+    """``exercises/<file>.py:<line>: <code>`` of the innermost frame in your exercises."""
+    found = ""
+    while tb is not None:
+        path = Path(tb.tb_frame.f_code.co_filename)
+        if path.parent == EXERCISES:
+            found = f"exercises/{path.name}:{tb.tb_lineno}"
+            try:
+                code = path.read_text(encoding="utf-8").splitlines()[tb.tb_lineno - 1].strip()
+            except (OSError, IndexError, UnicodeDecodeError):
+                code = ""
+            found += f": {code}" if code else ""
+        tb = tb.tb_next
+    return found
+
+
+def load_module(name: str) -> tuple[types.ModuleType | None, str, str]:
+    """Import ``exercises.<name>`` once; returns (module, problem, where)."""
+    if name not in _modules:
+        if str(ROOT) not in sys.path:
+            sys.path.insert(0, str(ROOT))
+        try:
+            module = importlib.import_module(f"exercises.{name}")
+            origin = Path(getattr(module, "__file__", "") or "").resolve()
+            if origin != EXERCISES / f"{name}.py":
+                _modules[name] = (None, f"imported exercises.{name} from {origin}, not from this folder", "")
+            else:
+                _modules[name] = (module, "", "")
+        except SyntaxError as exc:
+            problem = f"exercises/{name}.py could not be imported: {type(exc).__name__}: {exc.msg}"
+            where = f"{_shown(exc.filename)}:{exc.lineno}" if exc.filename and exc.lineno else ""
+            code = (exc.text or "").strip()
+            _modules[name] = (None, problem, f"{where}: {code}" if where and code else where)
+        except BaseException as exc:  # noqa: BLE001 - any import failure is reported, not raised
+            if isinstance(exc, KeyboardInterrupt):
+                raise
+            problem = f"exercises/{name}.py could not be imported: {describe_exception(exc)}"
+            _modules[name] = (None, problem, _where(exc.__traceback__))
+    return _modules[name]
+
+
+class _Watched:
+    """Stands in for a module with one function, remembering where that function raised."""
+
+    def __init__(self, name: str, fn: Callable[..., Any]) -> None:
+        self.where = ""
+        self.interrupted = False
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return fn(*args, **kwargs)
+            except KeyboardInterrupt:
+                self.interrupted = True
+                raise
+            except BaseException as exc:
+                self.where = _where(exc.__traceback__)
+                raise
+
+        setattr(self, name, call)
+
+
+# -- judging ----------------------------------------------------------------------------
+
+def run_case(case: Case) -> Result:
+    """Call the student's function on this case's inputs and judge the outcome."""
+    module, problem, where = load_module(case.module)
+    short = case.function.split(".")[1]
+    if module is None:
+        return Result(case, False, "error", problem, where=where)
+    fn = getattr(module, short, None)
+    if not callable(fn):
+        return Result(case, False, "error", f"exercises/{case.module}.py has no function {short}")
+    watched = _Watched(short, fn)
+    actual = run_call(watched, short, case.args, case.kwargs, case.args_after)  # type: ignore[arg-type]
+    if watched.interrupted:
+        raise KeyboardInterrupt
+    expected = Outcome(ok=True, value=case.expected)
+    verdict = judge(case.check, case.args, expected, actual, case.rtol, case.atol)
+    result = Result(case, verdict.passed, verdict.kind, verdict.reason, verdict.expected, verdict.actual)
+    if verdict.kind == "error":
+        result.where = watched.where
+    if not verdict.passed and case.check == "value" and actual.ok:
+        result.hint = _hint(case, actual.value)
+    return result
+
+
+def _hint(case: Case, value: Any) -> str:
+    """The hint of the known mistake that returns exactly this wrong value, if any."""
+    for hint, mistaken in case.mistakes:
+        if same_numbers(value, mistaken, case.rtol, case.atol):
+            return hint
+    return ""
+
+
+# -- the summary ------------------------------------------------------------------------
+
+DONE, FAILING, NOT_STARTED = "done", "failing", "not started"
+SYMBOLS = {DONE: "✓", FAILING: "✗", NOT_STARTED: "·"}
+PLAIN_SYMBOLS = {DONE: "+", FAILING: "x", NOT_STARTED: "-"}
+
+
+def _num(x: float) -> str:
+    return f"{x:.2f}".rstrip("0").rstrip(".")
+
+
+def status_of(results: list[Result]) -> str:
+    if all(r.passed for r in results):
+        return DONE
+    if all(r.kind == "not started" for r in results):
+        return NOT_STARTED
+    return FAILING
+
+
+def summary(course: Course, results: list[Result], *, total_cases: int, unicode: bool = True) -> list[str]:
+    """The progress table: one row per function that ran, the total, and what to do next."""
+    symbols = SYMBOLS if unicode else PLAIN_SYMBOLS
+    by_function: dict[str, list[Result]] = {}
+    for r in results:
+        by_function.setdefault(r.case.function, []).append(r)
+    width = max(len(f) for f in by_function)
+    lines = [f"  {'function':<{width}}  {'status':<13}  {'tests':>5}  points"]
+    earned = possible = 0.0
+    next_up = ""
+    for function in course.points:
+        mine = by_function.get(function)
+        if not mine:
+            continue
+        status = status_of(mine)
+        got = sum(r.earned for r in mine)
+        out_of = sum(r.case.points for r in mine)
+        earned, possible = earned + got, possible + out_of
+        passed = sum(r.passed for r in mine)
+        label = f"{symbols[status]} {status}"
+        lines.append(f"  {function:<{width}}  {label:<13}  {passed:>2}/{len(mine):<2}  "
+                     f"{_num(got)} / {_num(out_of)}")
+        if status != DONE and not next_up:
+            next_up = function
+    lines.append(f"  {'total':<{width}}  {'':<13}  {'':>5}  {_num(earned)} / {_num(possible)}")
+    lines.append("")
+    if len(results) < total_cases:
+        lines.append(f"Only {len(results)} of the {total_cases} public tests ran; "
+                     "run plain `pytest` for your full progress.")
+    if next_up:
+        lines.append(f"Next: work on {next_up}")
+    elif len(results) == total_cases:
+        lines.append("Congratulations: every public test passes! Hidden tests run when your "
+                     "work is graded, so test your functions on other inputs too.")
+    else:
+        lines.append("Every test that ran passes.")
+    return lines

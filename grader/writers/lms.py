@@ -1,0 +1,96 @@
+"""Grade-import CSVs for learning platforms (Canvas, Moodle).
+
+Our student id (the submission folder's name) is taken to be the student's
+login name on the platform, so each file identifies students by login only.
+Rows are sorted by student id and points are written like ``grades.csv``
+(:func:`grader.writers.grades_csv.fmt`: at most two decimals, no trailing zeros).
+
+Canvas (``grades-canvas.csv``)
+    The layout of Canvas's own gradebook export, which is also what its
+    gradebook import reads::
+
+        Student,ID,SIS User ID,SIS Login ID,Section,<assignment>
+            Points Possible,,,,,<max total>
+        alice,,,alice,,52.5
+
+    ``Student`` holds our id (Canvas shows it in the import preview; the real
+    name stays as Canvas has it), ``ID`` (Canvas's numeric user id), ``SIS User
+    ID`` and ``Section`` are left empty, and ``SIS Login ID`` holds our id, which
+    is what Canvas matches the student on. The second row gives the assignment's
+    points possible, like an export does. Import with Grades > Import, choose the
+    file, and check the preview. A column whose name matches an existing
+    assignment updates it; any other name creates a new assignment, so pass the
+    assignment's exact Canvas name with ``--assignment`` (an export's ``Name
+    (12345)`` header works too). Students Canvas cannot match by login are
+    listed in the preview for the instructor to pair by hand.
+
+Moodle (``grades-moodle.csv``)
+    For Grades > Import > CSV file::
+
+        Username,<assignment>,Feedback
+        alice,52.5,52.5 / 70 points (autograded). ...
+
+    In the import dialog, under "Identify user by", set *Map from* to
+    ``Username`` and *Map to* to ``username``. Under "Grade item mappings", map
+    ``<assignment>`` to the grade item (or to "New grade item") and
+    ``Feedback`` to "Feedback for <that item>", or set it to ignore to import
+    the grades alone. The grade item's maximum grade should be the course's
+    maximum total, since Moodle does not rescale imported points.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from grader.scoring import StudentResult
+from grader.writers.grades_csv import fmt
+
+CANVAS_FIXED = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
+CANVAS_POINTS_LABEL = "    Points Possible"  # as Canvas writes it in its own exports
+MOODLE_ID = "Username"
+MOODLE_FEEDBACK = "Feedback"
+MAX_NAMED = 6  # feedback names at most this many unfinished functions
+
+
+def _sorted(results: list[StudentResult]) -> list[StudentResult]:
+    return sorted(results, key=lambda r: r.student_id)
+
+
+def render_canvas(results: list[StudentResult], *, assignment: str, points_possible: float) -> str:
+    """Canvas gradebook-import CSV: one assignment column, login ids, a Points Possible row."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow([*CANVAS_FIXED, assignment])
+    w.writerow([CANVAS_POINTS_LABEL, "", "", "", "", fmt(points_possible)])
+    for r in _sorted(results):
+        w.writerow([r.student_id, "", "", r.student_id, "", fmt(r.total)])
+    return buf.getvalue()
+
+
+def feedback_line(r: StudentResult) -> str:
+    """One line of feedback for the platform: the score, and what is not yet right.
+
+    Names functions only, never hidden tests' inputs; the full feedback file
+    stays the place for details.
+    """
+    parts = [f"{fmt(r.total)} / {fmt(r.max_total)} points (autograded)."]
+    if r.status in ("error", "timeout"):
+        parts.append("Your code could not be run completely" +
+                     (" (time limit)." if r.status == "timeout" else "."))
+    todo = [f.function for f in r.functions if not f.full]
+    if len(todo) > MAX_NAMED:
+        parts.append(f"{len(todo)} of {len(r.functions)} functions are not yet fully right.")
+    elif todo:
+        parts.append("Not yet fully right: " + ", ".join(todo) + ".")
+    return " ".join(parts)
+
+
+def render_moodle(results: list[StudentResult], *, assignment: str) -> str:
+    """Moodle grade-import CSV: username, points for ``assignment``, one-line feedback."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow([MOODLE_ID, assignment, MOODLE_FEEDBACK])
+    for r in _sorted(results):
+        w.writerow([r.student_id, fmt(r.total), feedback_line(r)])
+    return buf.getvalue()
