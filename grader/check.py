@@ -1,45 +1,62 @@
-"""``grader check``: grade one student's folder through pytest and print everything."""
+"""Grading one student: ``grader check`` (through pytest, printing everything)
+and the shared single-submission path used by the Gradescope autograder."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from grader.config import Course
-from grader.discovery import discover
+from grader.discovery import Submission, discover
 from grader.errors import InputError
 from grader.execute import Outcome
-from grader.plan import build_plan
+from grader.plan import Plan, build_plan
 from grader.pytest_run import run_suites
 from grader.sandbox import SandboxPool
 from grader.scoring import StudentResult
 from grader.writers.grades_csv import fmt
 
 
-def check_one(course: Course, path: Path) -> tuple[str, StudentResult]:
-    """Grade one submission (folder or zip) in the sandbox; return the report and result."""
+def find_one(course: Course, path: Path) -> Submission:
+    """The single submission at ``path`` (a student's folder or zip)."""
     found = discover(path, list(course.modules), max_unzipped_bytes=course.max_zip_mb * 2**20)
     if len(found.submissions) != 1:
         raise InputError(f"{path}: expected one student's files, found {len(found.submissions)} submissions "
                          "(use `grader grade` for a class)")
-    sub = found.submissions[0]
-    plan = build_plan(course)
-    extra: dict = {"problems": sub.problems, "fingerprint": sub.fingerprint}
+    return found.submissions[0]
+
+
+def run_in_sandbox(course: Course, plan: Plan, sub: Submission) -> tuple[list[Outcome], dict[str, Any], list[str]]:
+    """Outcomes of every plan call for one submission, the scoring extras, and sandbox warnings."""
+    extra: dict[str, Any] = {"problems": sub.problems, "fingerprint": sub.fingerprint}
+    warnings: list[str] = []
     if sub.sources:
-        with SandboxPool(plan.calls, course.limits, jobs=1,
-                         preload=("matplotlib",) if "plots" in course.modules else ()) as pool:
+        with SandboxPool(plan.calls, course.limits, jobs=1, preload=preload_for(course)) as pool:
             warnings = list(pool.warnings)
             raw = pool.run(sub.sources)
         outcomes = raw.outcomes
-        errors = dict(raw.module_errors)
+        module_errors = dict(raw.module_errors)
         extra.update(limits_hit=raw.limits_hit, stdout=raw.stdout, cpu_ms=raw.cpu_ms, wall_ms=raw.wall_ms)
     else:
-        warnings = []
         outcomes = [Outcome(ok=False, error="not submitted") for _ in plan.calls]
-        errors = {}
+        module_errors = {}
     for m in course.modules:
         if m not in sub.sources:
-            errors.setdefault(m, "not submitted")
-    extra["module_errors"] = errors
+            module_errors.setdefault(m, "not submitted")
+    extra["module_errors"] = module_errors
+    return outcomes, extra, warnings
+
+
+def preload_for(course: Course) -> tuple[str, ...]:
+    """Modules the sandboxed worker imports before it seals itself off."""
+    return ("matplotlib", "grader.figures") if "plots" in course.modules else ()
+
+
+def check_one(course: Course, path: Path) -> tuple[str, StudentResult]:
+    """Grade one submission in the sandbox, judged through pytest; return the report and result."""
+    sub = find_one(course, path)
+    plan = build_plan(course)
+    outcomes, extra, warnings = run_in_sandbox(course, plan, sub)
     result, _ = run_suites(plan, outcomes, student_id=sub.student_id, extra=extra)
     return render(result, warnings), result
 

@@ -120,7 +120,7 @@ def same_numbers(actual: Any, expected: Any, rtol: float, atol: float) -> bool:
     a, e = as_numbers(actual), as_numbers(expected)
     if a is None or e is None or a.size == 0 or a.size != e.size:
         return False
-    if not np.all(np.isfinite(a)):
+    if not (np.all(np.isfinite(a)) and np.all(np.isfinite(e))):
         return False
     rt, at = tolerances(actual, e, rtol, atol)
     return bool(np.all(np.abs(a.ravel() - e.ravel()) <= at + rt * np.abs(e.ravel())))
@@ -214,6 +214,9 @@ def _is_fn(value: Any) -> bool:
     return type(value).__name__ == "Fn"
 
 
+_ASPECT = {"shape": "shape", "unchanged": "handling of its inputs"}
+
+
 def judge(check: str, call_args: tuple[Any, ...], expected: Any, actual: Any,
           rtol: float, atol: float) -> Verdict:
     """Judge an actual outcome (``grader.execute.Outcome``) for one kind of check."""
@@ -222,9 +225,15 @@ def judge(check: str, call_args: tuple[Any, ...], expected: Any, actual: Any,
         return failed
     if check == "value":
         return check_value(actual.value, expected.value, rtol, atol)
-    if check == "shape":
-        return check_shape(actual.value, expected.value)
-    if check == "unchanged":
+    if check in ("shape", "unchanged"):
+        # Structure earns points only on a right answer: junk in the right shape,
+        # or a wrong answer that leaves its inputs alone, never passes by accident.
+        value = check_value(actual.value, expected.value, rtol, atol)
+        if not value.passed:
+            return Verdict(False, value.kind, f"{value.reason} (so its {_ASPECT[check]} is not checked)",
+                           value.expected, value.actual)
+        if check == "shape":
+            return check_shape(actual.value, expected.value)
         return check_unchanged(call_args, actual.args_after)
     if check == "figure":
         from grader.figures import check_figure

@@ -89,6 +89,40 @@ def cmd_stubs(args: argparse.Namespace) -> int:
     return errors.EXIT_OK
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    import time
+
+    from grader.bench import render, run_bench
+
+    course = _course(args.course)
+    json_path = Path(args.json) if args.json else Path("benchmarks/results") / f"bench-{args.students}-{int(time.time())}.json"
+    command = "grader " + " ".join(sys.argv[1:]) if sys.argv[1:] else "grader bench"
+    result = run_bench(course, args.students, jobs=args.jobs, baseline_sample=args.baseline_sample,
+                       student_runs=args.student_runs, json_path=json_path, command=command)
+    print(render(result))
+    print(f"Wrote {json_path}")
+    return errors.EXIT_OK
+
+
+def cmd_gradescope(args: argparse.Namespace) -> int:
+    from grader.gradescope_autograder import build_archive
+
+    course = _course(args.course)
+    names = build_archive(course, Path(args.out_zip))
+    print(f"Wrote {args.out_zip} ({len(names)} files). Upload it as the autograder of a "
+          "Gradescope programming assignment (Ubuntu base image).")
+    return errors.EXIT_OK
+
+
+def cmd_gradescope_run(args: argparse.Namespace) -> int:
+    from grader.gradescope_autograder import run
+
+    course = _course(args.course)
+    data = run(course, Path(args.root))
+    print(f"score {data['score']} / {data['max_score']}")
+    return errors.EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="grader", description="Grade the loss-function exercise set.")
     p.add_argument("--course", help="path to course.yml (default: ./course.yml, else the project's)")
@@ -115,6 +149,22 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("out_dir")
     r.add_argument("--force", action="store_true", help="write into a non-empty folder")
     r.set_defaults(func=cmd_release)
+
+    b = sub.add_parser("bench", help="measure grading speed on a synthetic class against the naive baseline")
+    b.add_argument("--students", type=_jobs, default=1000, help="class size (default 1000)")
+    b.add_argument("--jobs", type=_jobs, default=min(2, os.cpu_count() or 1))
+    b.add_argument("--baseline-sample", type=int, default=20,
+                   help="students graded the naive way to time the baseline (0 to skip)")
+    b.add_argument("--student-runs", type=int, default=7, help="timed runs of the student's pytest (0 to skip)")
+    b.add_argument("--json", help="where to write the figures (default benchmarks/results/bench-N-TIME.json)")
+    b.set_defaults(func=cmd_bench)
+
+    gs = sub.add_parser("gradescope", help="build a Gradescope autograder archive")
+    gs.add_argument("out_zip")
+    gs.set_defaults(func=cmd_gradescope)
+    gr = sub.add_parser("gradescope-run", help="(inside the autograder) grade ROOT/submission")
+    gr.add_argument("--root", default="/autograder")
+    gr.set_defaults(func=cmd_gradescope_run)
 
     s = sub.add_parser("stubs", help="regenerate exercises/ from solutions/")
     s.set_defaults(func=cmd_stubs)

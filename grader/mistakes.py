@@ -651,28 +651,28 @@ CATALOGUE: list[Mistake] = [
            return grad
        """),
     # ------------------------------------------------------------------ derivatives.quadratic_form_gradient
-    _m("derivatives.quadratic_form_gradient", "two-A-x",
+    _m("derivatives.quadratic_form_gradient", "two-a-x",
        """Your value is 2 A x, which is the gradient only when A is symmetric. For a
        general square A, x appears on both sides of A, giving (A + A^T) x.""",
        """
        def quadratic_form_gradient(A, x):
            return 2.0 * np.asarray(A, dtype=float) @ np.asarray(x, dtype=float)
        """),
-    _m("derivatives.quadratic_form_gradient", "A-x",
+    _m("derivatives.quadratic_form_gradient", "a-x",
        """Your value is A x, the derivative of only one of the two places where x
        appears. Differentiate both and add: (A + A^T) x.""",
        """
        def quadratic_form_gradient(A, x):
            return np.asarray(A, dtype=float) @ np.asarray(x, dtype=float)
        """),
-    _m("derivatives.quadratic_form_gradient", "A-transpose-x",
+    _m("derivatives.quadratic_form_gradient", "a-transpose-x",
        """Your value is A^T x, the derivative of only one of the two places where x
        appears. Differentiate both and add: (A + A^T) x.""",
        """
        def quadratic_form_gradient(A, x):
            return np.asarray(A, dtype=float).T @ np.asarray(x, dtype=float)
        """),
-    _m("derivatives.quadratic_form_gradient", "two-A-transpose-x",
+    _m("derivatives.quadratic_form_gradient", "two-a-transpose-x",
        """Your value is 2 A^T x, which is the gradient only when A is symmetric. For a
        general square A the gradient is (A + A^T) x.""",
        """
@@ -871,7 +871,7 @@ CATALOGUE: list[Mistake] = [
            return data
        """),
     # ------------------------------------------------------------------ regression.normal_equation
-    _m("regression.normal_equation", "only-X-transpose-y",
+    _m("regression.normal_equation", "only-x-transpose-y",
        """Your result is X^T y alone. The coefficients solve the system
        (X^T X) beta = X^T y, so X^T X still has to be solved for.""",
        """

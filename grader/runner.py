@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grader.check import preload_for
 from grader.config import Course
 from grader.discovery import Discovery, Submission, discover
 from grader.errors import InputError
@@ -150,7 +151,7 @@ class ClassGrader:
         if to_sandbox:
             by_id = {s.student_id: s for s in to_sandbox}
             with self.pool_factory(self.plan.calls, self.course.limits, jobs=self.jobs,
-                                   preload=self._preload()) as pool:
+                                   preload=preload_for(self.course)) as pool:
                 summary.warnings = list(pool.warnings)
                 for w in summary.warnings:
                     if on_warning:
@@ -166,9 +167,6 @@ class ClassGrader:
         atomic_write(self.out_dir / "grades.csv", grades_csv.render(summary.results, self.course.functions))
         summary.seconds = time.monotonic() - start
         return summary
-
-    def _preload(self) -> tuple[str, ...]:
-        return ("matplotlib",) if "plots" in self.course.modules else ()
 
 
 def summary_text(s: RunSummary) -> str:

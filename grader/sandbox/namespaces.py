@@ -151,9 +151,12 @@ def sethostname(name: str) -> None:
 # -- mounts -------------------------------------------------------------------------------
 
 
+def _enc(s: str | None) -> bytes | None:
+    return s.encode() if s is not None else None
+
+
 def mount(source: str | None, target: str, fstype: str | None, flags: int, data: str | None = None) -> None:
-    enc = (lambda s: s.encode() if s is not None else None)
-    _check(_lib().mount(enc(source), enc(target), enc(fstype), ctypes.c_ulong(flags), enc(data)),
+    _check(_lib().mount(_enc(source), _enc(target), _enc(fstype), ctypes.c_ulong(flags), _enc(data)),
            f"mount {target}")
 
 
@@ -302,37 +305,46 @@ def _plan_root(candidates: list[str], protect: list[str],
     return kept, links, refused
 
 
-def build_root(scratch_mb: int, *, protect: list[str], hide: list[str]) -> list[str]:
+def build_root(scratch_mb: int, *, protect: list[str], hide: list[str], mapped: bool) -> list[str]:
     """Make a new root of read-only Python essentials plus a scratch tmpfs and
-    ``pivot_root`` into it. Returns warnings about paths refused or hidden."""
+    ``pivot_root`` into it. Returns warnings about paths refused.
+
+    The bind sources are opened first, as the original user (who may be the
+    only one able to walk to them, e.g. through /root), then this process takes
+    its mapped uid (``mapped``): files in the new tmpfs need an owner that
+    exists in the namespace. Mounts then take their source from the open fds.
+    """
     prefixes = [sys.prefix, sys.exec_prefix, sys.base_prefix, sys.base_exec_prefix]
     candidates = list(SYSTEM_PATHS) + prefixes + [p for p in sys.path if p]
     protect = [os.path.realpath(p) for p in protect]
     venvs = [r for r in map(os.path.realpath, (sys.prefix, sys.exec_prefix)) if r not in protect]
     binds, links, warnings = _plan_root(candidates, protect, venvs)
-
-    mount(None, "/", None, MS_REC | MS_PRIVATE)  # nothing we do here propagates outside
-    base = next(m for m in ("/mnt", "/media", "/srv", "/opt", "/tmp", "/var/tmp")
-                if os.path.isdir(m) and not os.path.islink(m) and not any(_inside(b, m) for b in binds))
-    mount_tmpfs(base, 4 << 20, 0o755, inodes=16384)
-    for src in binds:
-        target = base + src
-        if os.path.isdir(src):
-            os.makedirs(target, exist_ok=True)
-        else:
-            os.makedirs(os.path.dirname(target), exist_ok=True)
-            open(target, "w").close()
-        bind_readonly(src, target)
-    for path in hide:  # e.g. a pip-installed grader/ or solutions/ inside site-packages
-        real = os.path.realpath(path)
-        if os.path.isdir(real) and any(_inside(real, b) for b in binds):
+    hidden = [r for r in map(os.path.realpath, hide)
+              if os.path.isdir(r) and any(_inside(r, b) for b in binds)]
+    devices = [d for d in DEVICES if os.path.exists(d)]
+    fds = {path: os.open(path, os.O_PATH | os.O_CLOEXEC) for path in binds + devices}
+    is_dir = {path: os.path.isdir(path) for path in fds}  # later, we may not be able to look
+    try:
+        if mapped:
+            become_root_inside()  # keeps our capabilities inside the namespace
+        mount(None, "/", None, MS_REC | MS_PRIVATE)  # nothing we do here propagates outside
+        base = next(m for m in ("/mnt", "/media", "/srv", "/opt", "/tmp", "/var/tmp")
+                    if os.path.isdir(m) and not os.path.islink(m) and not any(_inside(b, m) for b in binds))
+        mount_tmpfs(base, 4 << 20, 0o755, inodes=16384)
+        for src in binds + devices:
+            target = base + src
+            if is_dir[src]:
+                os.makedirs(target, exist_ok=True)
+            else:
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                open(target, "w").close()
+            bind_readonly(f"/proc/self/fd/{fds[src]}", target, devices=src in devices)
+        for real in hidden:  # e.g. a pip-installed grader/ or solutions/ inside site-packages
             mount_tmpfs(base + real, 4096, 0o000, inodes=1)
             make_readonly(base + real, recursive=False)
-    os.makedirs(base + "/dev")
-    for dev in DEVICES:
-        if os.path.exists(dev):
-            open(base + dev, "w").close()
-            bind_readonly(dev, base + dev, devices=True)
+    finally:
+        for fd in fds.values():
+            os.close(fd)
     for path, text in links.items():
         os.makedirs(os.path.dirname(base + path), exist_ok=True)
         os.symlink(text, base + path)
@@ -461,26 +473,24 @@ def isolate(scratch_mb: int, *, protect: list[str], hide: list[str],
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # as PID 1, a signal without handler is ignored
     iso.statm_fd = _open_statm()
     try:
-        iso.warnings.extend(build_root(scratch_mb, protect=protect, hide=hide))
+        iso.warnings.extend(build_root(scratch_mb, protect=protect, hide=hide, mapped=mapped))
         iso.scratch = SCRATCH
     except (IsolationError, OSError, StopIteration) as exc:
         iso.warnings.append(f"no private filesystem ({exc}): submissions can read every file "
                             "this user can read, including solutions/")
         iso.warnings.append("the scratch directory's size is not limited")
-        iso.scratch = tempfile.mkdtemp(prefix="scratch-", dir=scratch_parent)
     try:
         sethostname("sandbox")
     except IsolationError:
         pass
-    steps = [("uid", become_root_inside) if mapped else None,
-             ("capabilities", drop_capabilities), ("no_new_privs", no_new_privs),
-             ("dumpable", lambda: set_dumpable(False))]
-    for step in steps:
-        if step is None:
-            continue
-        name, fn = step
+    steps = [("uid", become_root_inside)] if mapped else []
+    steps += [("capabilities", drop_capabilities), ("no_new_privs", no_new_privs),
+              ("dumpable", lambda: set_dumpable(False))]
+    for name, fn in steps:
         try:
             fn()
         except (IsolationError, OSError) as exc:
             iso.warnings.append(f"could not drop privileges ({name}: {exc})")
+    if not iso.scratch:  # created only now, so that our final uid owns it
+        iso.scratch = tempfile.mkdtemp(prefix="grader-scratch-")
     return iso

@@ -373,11 +373,20 @@ class Zygote:
         sys.stderr.flush()
         pid = os.fork()
         if pid == 0:
+            code = 0
             try:
                 os.close(r)
                 _Child(w).run(self, sub.sources, todo, sub.skip, out_fd, memory, cpu_left, nproc)
+            except BaseException:  # noqa: BLE001 - the harness itself failed: say so in the output
+                code = 70
+                try:
+                    import traceback
+
+                    os.write(2, traceback.format_exc()[-2000:].encode())
+                except BaseException:  # noqa: BLE001
+                    pass
             finally:
-                os._exit(0)
+                os._exit(code)
         os.close(w)
         pos, buf, scanned, ended = 0, bytearray(), 0, "done"
         last = time.monotonic()
@@ -416,7 +425,9 @@ class Zygote:
                     break
         finally:
             os.close(r)
-            status = self._kill_all(pid)
+            status = _wait_briefly(pid) if ended == "eof" else None
+            killed = self._kill_all(pid)
+            status = killed if status is None else status
         if pos == len(expected):
             return
         self._record_failure(sub, expected[pos], ended, status)
@@ -487,7 +498,8 @@ class Zygote:
     def _kill_all(self, main: int | None = None) -> int | None:
         """Kill every process of the submission and reap them; the main child's status."""
         main_status = None
-        for _ in range(100000):
+        give_up = time.monotonic() + 10
+        while time.monotonic() < give_up:
             if self.iso.pid_namespace:
                 try:
                     os.kill(-1, signal.SIGKILL)  # as PID 1: everyone in here but us
@@ -546,6 +558,20 @@ class Zygote:
             self.broken = bool(os.listdir(self.iso.scratch))
         except OSError:
             self.broken = True
+
+
+def _wait_briefly(pid: int, seconds: float = 0.1) -> int | None:
+    """The status of ``pid`` if it exits by itself within ``seconds`` (it closed its results)."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        try:
+            done, status = os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            return None
+        if done:
+            return status
+        time.sleep(0.002)
+    return None
 
 
 def _processes_of(uid: int) -> int:

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-
 from _support.public import Case, course
 
 CASES = course().cases

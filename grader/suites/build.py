@@ -45,9 +45,10 @@ class Function:
         self._tests.append(Test(name, call, check, public, what=what, **extra))
         return call
 
-    def value(self, label: str, *args: Any, public: bool = False, **kwargs: Any) -> Call:
-        """The returned numbers match the reference's on these inputs."""
-        return self._add(label, self._call(args, kwargs), "value", public)
+    def value(self, label: str, *args: Any, public: bool = False, rtol: float | None = None,
+              **kwargs: Any) -> Call:
+        """The returned numbers match the reference's on these inputs (``rtol`` overrides the course's)."""
+        return self._add(label, self._call(args, kwargs), "value", public, rtol=rtol)
 
     def shape(self, label: str, *args: Any, public: bool = False, **kwargs: Any) -> Call:
         """The result has the reference's shape (or is a single number) on these inputs."""

@@ -26,7 +26,8 @@ theta = np.array([0.5, -1.0, 2.0])
 sg = S.function("sse_gradient", "X, y, theta")
 sg.value("a 4x2 design", [[1, 1], [1, 2], [1, 3], [1, 4]], [2.0, 3.0, 5.0, 4.0], [0.5, 1.0], public=True)
 sg.value("a 9x3 design", X, y, theta)
-sg.value("at the least-squares solution the gradient is zero-ish", X, X @ theta, theta)
+sg.value("a tall 15x2 design", np.column_stack([np.ones(15), rng.uniform(0, 10, 15)]),
+         rng.normal(5, 2, 15), np.array([1.0, 0.3]))
 sg.shape("one entry per parameter", X, y, theta)
 sg.unchanged("leaves its inputs alone", X.copy(), y.copy(), theta.copy())
 

@@ -215,6 +215,11 @@ def _figure(width: float, height: float) -> Figure:
     return Figure(figsize=(width, height), layout="constrained")
 
 
+def _title(fig: Figure, text: str) -> None:
+    """The chart's title, flush left above everything else."""
+    fig.suptitle(text, x=0.01, ha="left", fontsize=13, fontweight="bold")
+
+
 def _bar_height(n: int) -> float:
     return max(2.6, 1.3 + 0.34 * n)
 
@@ -228,14 +233,14 @@ def chart_totals(hist: Histogram) -> bytes:
            edgecolor="white", linewidth=1)
     if hist.mean is not None and hist.median is not None:
         ax.axvline(hist.mean, color=MEAN_COLOUR, linestyle="--", linewidth=2,
-                   label=f"mean {hist.mean:.1f}")
+                   label=f"mean {fmt(hist.mean)}")
         ax.axvline(hist.median, color=MEDIAN_COLOUR, linestyle=":", linewidth=2.5,
-                   label=f"median {hist.median:.1f}")
-        ax.legend(loc="upper left", frameon=False)
+                   label=f"median {fmt(hist.median)}")
+        ax.legend(loc="best", frameon=True, framealpha=0.95)
     ax.set_xlim(hist.edges[0], hist.edges[-1])
     ax.set_ylim(0, max(hist.counts + [1]) * 1.15)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_title("Distribution of total scores", fontsize=13, loc="left")
+    _title(fig, "Distribution of total scores")
     ax.set_xlabel(f"total points (out of {fmt(hist.max_total)})")
     ax.set_ylabel("students")
     ax.spines[["top", "right"]].set_visible(False)
@@ -266,7 +271,7 @@ def chart_function_means(means: list[tuple[str, float]]) -> bytes:
     ax.invert_yaxis()
     _share_axis(ax, "mean share of the function's points earned")
     ax.set_ylabel("function (course order)")
-    ax.set_title("Mean score per function", fontsize=13, loc="left")
+    _title(fig, "Mean score per function")
     return _png(fig)
 
 
@@ -284,10 +289,10 @@ def chart_test_failures(shares: list[TestShare]) -> bytes:
     ax.invert_yaxis()
     _share_axis(ax, "share of students failing the test")
     ax.set_ylabel("test")
-    ax.legend(handles=[Patch(color=HIDDEN_COLOUR, label="hidden test"),
-                       Patch(color=PUBLIC_COLOUR, label="public test")],
-              loc="lower right", frameon=True, framealpha=0.95)
-    ax.set_title(f"Most failed tests (top {len(shares)})", fontsize=13, loc="left")
+    fig.legend(handles=[Patch(color=HIDDEN_COLOUR, label="hidden test"),
+                        Patch(color=PUBLIC_COLOUR, label="public test")],
+               loc="outside upper right", ncols=2, frameon=False)
+    _title(fig, f"Most failed tests (top {len(shares)})")
     return _png(fig)
 
 
@@ -310,7 +315,7 @@ def chart_mistakes(counts: list[MistakeCount]) -> bytes:
     ax.grid(axis="x", color="#dddddd", linewidth=0.8)
     ax.set_axisbelow(True)
     ax.spines[["top", "right"]].set_visible(False)
-    ax.set_title("Most frequent known mistakes", fontsize=13, loc="left")
+    _title(fig, "Most frequent known mistakes")
     return _png(fig)
 
 
@@ -326,15 +331,18 @@ h1 { font-size: 1.8rem; margin: 0 0 4px; }
 h2 { font-size: 1.3rem; margin: 36px 0 8px; padding-bottom: 4px; border-bottom: 1px solid var(--line); }
 h3 { font-size: 1.05rem; margin: 20px 0 6px; }
 p.lead, p.note { color: var(--muted); margin: 4px 0 12px; }
-.cards { display: flex; flex-wrap: wrap; gap: 12px; margin: 16px 0; }
-.card { flex: 1 1 150px; border: 1px solid var(--line); border-radius: 8px; padding: 10px 14px;
+.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(128px, 1fr)); gap: 12px;
+         margin: 16px 0; }
+.card { border: 1px solid var(--line); border-radius: 8px; padding: 10px 14px;
         background: var(--soft); }
-.card .value { font-size: 1.6rem; font-weight: 600; }
+.card .value { font-size: 1.6rem; font-weight: 600; white-space: nowrap; }
+.card .of { font-size: 1rem; font-weight: 400; color: var(--muted); }
 .card .label { color: var(--muted); font-size: 0.9rem; }
 figure { margin: 12px 0 4px; }
 figure img { display: block; width: 100%; max-width: 900px; height: auto; }
 figcaption { color: var(--muted); font-size: 0.92rem; }
 table { border-collapse: collapse; width: 100%; margin: 8px 0; font-size: 0.95rem; }
+table.compact { width: auto; min-width: 50%; }
 th, td { text-align: left; padding: 5px 10px; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { background: var(--soft); }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
@@ -367,14 +375,15 @@ def _status(status: str) -> str:
     return f'<span class="status status-{_e(status)}">{_e(status)}</span>'
 
 
-def _table(head: list[str], rows: list[list[str]], numeric: set[int] | None = None) -> str:
+def _table(head: list[str], rows: list[list[str]], numeric: set[int] | None = None,
+           compact: bool = False) -> str:
     """An HTML table; cells are already-escaped HTML, ``numeric`` columns right-aligned."""
     numeric = numeric or set()
 
     def cls(i: int) -> str:
         return ' class="num"' if i in numeric else ""
 
-    out = ["<table>", "<thead><tr>" + "".join(f"<th{cls(i)}>{h}</th>" for i, h in enumerate(head))
+    out = ['<table class="compact">' if compact else "<table>", "<thead><tr>" + "".join(f"<th{cls(i)}>{h}</th>" for i, h in enumerate(head))
            + "</tr></thead>", "<tbody>"]
     out += ["<tr>" + "".join(f"<td{cls(i)}>{c}</td>" for i, c in enumerate(row)) + "</tr>" for row in rows]
     out.append("</tbody></table>")
@@ -383,20 +392,25 @@ def _table(head: list[str], rows: list[list[str]], numeric: set[int] | None = No
 
 def _numbers(head: list[str], rows: list[list[str]], numeric: set[int]) -> str:
     return ("<details><summary>The numbers behind this chart</summary>\n"
-            + _table(head, rows, numeric) + "\n</details>")
+            + _table(head, rows, numeric, compact=True) + "\n</details>")
 
 
 def _headline(results: Sequence[StudentResult]) -> str:
+    """Cards with the class's key figures: size, mean, median, highest, full marks, attention."""
     totals = [r.total for r in results]
-    mx = fmt(_max_total(results))
-    cards = [("students", str(len(results))),
-             ("mean", f"{statistics.fmean(totals):.1f} / {mx}" if totals else "–"),
-             ("median", f"{fmt(statistics.median(totals))} / {mx}" if totals else "–"),
-             ("highest", f"{fmt(max(totals))} / {mx}" if totals else "–"),
-             ("full marks", str(sum(r.total >= r.max_total for r in results)) if totals else "–"),
-             ("need attention", str(len(needs_attention(results))))]
-    inner = "".join(f'<div class="card"><div class="value">{_e(v)}</div>'
-                    f'<div class="label">{_e(k)}</div></div>' for k, v in cards)
+    of = f" / {fmt(_max_total(results))}"
+
+    def points(x: float | None) -> tuple[str, str]:
+        return ("–", "") if x is None else (fmt(x), of)
+
+    cards = [("students", (str(len(results)), "")),
+             ("mean", points(statistics.fmean(totals) if totals else None)),
+             ("median", points(statistics.median(totals) if totals else None)),
+             ("highest", points(max(totals, default=None))),
+             ("full marks", (str(sum(r.total >= r.max_total for r in results)), "")),
+             ("need attention", (str(len(needs_attention(results))), ""))]
+    inner = "".join(f'<div class="card"><div class="value">{_e(v)}<span class="of">{_e(unit)}</span></div>'
+                    f'<div class="label">{_e(k)}</div></div>' for k, (v, unit) in cards)
     return f'<div class="cards">{inner}</div>'
 
 
@@ -471,7 +485,7 @@ def _section_students(results: Sequence[StudentResult]) -> str:
         return '<h2>All students</h2>\n<p class="empty">No submissions were graded.</p>'
     rows = [[f"<code>{_e(r.student_id)}</code>", f"{fmt(r.total)} / {fmt(r.max_total)}", _status(r.status)]
             for r in sorted(results, key=lambda r: r.student_id)]
-    return "<h2>All students</h2>\n" + _table(["student", "total", "status"], rows, {1})
+    return "<h2>All students</h2>\n" + _table(["student", "total", "status"], rows, {1}, compact=True)
 
 
 def _section_gallery(gallery: dict[str, list[tuple[str, bytes]]] | None) -> str:

@@ -1,0 +1,186 @@
+"""``grader bench``: measure bulk-grading speed against the naive baseline.
+
+Generates a synthetic class, grades it with every isolation guarantee on,
+then grades a sample of the same class the naive way (one fresh
+``python -m pytest`` process per student) and times the student's own
+``pytest`` run in a released copy. Prints the figures and writes them to JSON
+so they can be compared across commits. No test asserts a time.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from grader.config import Course
+from grader.runner import ClassGrader
+from grader.synth import make_class
+
+
+def _tree_rss_kb(root_pid: int) -> int:
+    """Resident memory of a process and all its descendants, in KB (Linux /proc)."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as fh:
+                fields = fh.read().rsplit(b")", 1)[1].split()
+            pid, ppid = int(entry), int(fields[1])
+            rss[pid] = int(fields[21]) * (os.sysconf("SC_PAGE_SIZE") // 1024)
+            children.setdefault(ppid, []).append(pid)
+        except (OSError, IndexError, ValueError):
+            continue
+    total, stack = 0, [root_pid]
+    while stack:
+        pid = stack.pop()
+        total += rss.get(pid, 0)
+        stack.extend(children.get(pid, []))
+    return total
+
+
+class PeakMemory:
+    """Samples the whole process tree's resident memory in a background thread."""
+
+    def __init__(self, interval: float = 0.05) -> None:
+        self.interval, self.peak_kb = interval, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak_kb = max(self.peak_kb, _tree_rss_kb(os.getpid()))
+            self._stop.wait(self.interval)
+
+    def __enter__(self) -> PeakMemory:
+        if sys.platform.startswith("linux"):
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join()
+
+
+def _cpu_seconds() -> float:
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+@dataclass
+class BenchResult:
+    students: int
+    jobs: int
+    seconds: float
+    per_second: float
+    cpu_ms_per_submission: float
+    worker_cpu_ms_median: float
+    worker_cpu_ms_p95: float
+    peak_memory_mb: float
+    baseline_sample: int = 0
+    baseline_seconds_per_submission: float = 0.0
+    baseline_per_second: float = 0.0
+    speedup: float = 0.0
+    student_pytest_median_s: float = 0.0
+    student_pytest_runs: list[float] = field(default_factory=list)
+    machine: dict[str, str] = field(default_factory=dict)
+    command: str = ""
+
+
+def grade_ours(course: Course, class_dir: Path, out: Path, jobs: int) -> tuple[float, float, float, list[float]]:
+    grader = ClassGrader(course, out, jobs=jobs, progress=False)
+    cpu0, t0 = _cpu_seconds(), time.perf_counter()
+    with PeakMemory() as mem:
+        summary = grader.grade(class_dir, force=True)
+    seconds, cpu = time.perf_counter() - t0, _cpu_seconds() - cpu0
+    worker = sorted(r.cpu_ms for r in summary.results)
+    return seconds, cpu, mem.peak_kb / 1024, worker
+
+
+def grade_baseline(class_dir: Path, sample: int) -> list[float]:
+    times = []
+    for student in sorted(p for p in class_dir.iterdir() if p.is_dir())[:sample]:
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "grader.baseline", str(student)], check=False,
+                       capture_output=True, timeout=120)
+        times.append(time.perf_counter() - t0)
+    return times
+
+
+def time_student_pytest(course: Course, runs: int = 7) -> list[float]:
+    from grader.release import release
+
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / "copy"
+        release(course, copy)
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+        times = []
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "pytest", "-q"], cwd=copy, capture_output=True, env=env,
+                           check=False, timeout=120)
+            times.append(time.perf_counter() - t0)
+        return times
+
+
+def run_bench(course: Course, students: int, *, jobs: int, baseline_sample: int = 20,
+              student_runs: int = 7, json_path: Path | None = None, command: str = "") -> BenchResult:
+    with tempfile.TemporaryDirectory() as tmp:
+        class_dir = Path(tmp) / "class"
+        make_class(course, class_dir, students)
+        seconds, cpu, peak_mb, worker = grade_ours(course, class_dir, Path(tmp) / "out", jobs)
+        p95 = worker[min(len(worker) - 1, int(0.95 * len(worker)))] if worker else 0.0
+        result = BenchResult(
+            students=students, jobs=jobs, seconds=round(seconds, 3), per_second=round(students / seconds, 1),
+            cpu_ms_per_submission=round(1000 * cpu / students, 2),
+            worker_cpu_ms_median=round(statistics.median(worker), 2) if worker else 0.0,
+            worker_cpu_ms_p95=round(p95, 2), peak_memory_mb=round(peak_mb, 1),
+            machine={"cpus": str(os.cpu_count()), "python": platform.python_version(),
+                     "platform": platform.platform()},
+            command=command,
+        )
+        if baseline_sample:
+            times = grade_baseline(class_dir, min(baseline_sample, students))
+            per = statistics.mean(times)
+            result.baseline_sample = len(times)
+            result.baseline_seconds_per_submission = round(per, 3)
+            result.baseline_per_second = round(1 / per, 2)
+            result.speedup = round(result.per_second * per, 1)
+    if student_runs:
+        runs = time_student_pytest(course, student_runs)
+        result.student_pytest_runs = [round(t, 3) for t in runs]
+        result.student_pytest_median_s = round(statistics.median(runs), 3)
+    if json_path:
+        json_path.parent.mkdir(parents=True, exist_ok=True)
+        json_path.write_text(json.dumps(asdict(result), indent=1) + "\n", encoding="utf-8")
+    return result
+
+
+def render(r: BenchResult) -> str:
+    lines = [
+        f"Graded {r.students} synthetic submissions with --jobs {r.jobs} in {r.seconds:.2f} s: "
+        f"{r.per_second:.1f} submissions/s",
+        f"CPU per submission (all processes): {r.cpu_ms_per_submission:.1f} ms; "
+        f"sandboxed worker CPU median {r.worker_cpu_ms_median:.1f} ms, p95 {r.worker_cpu_ms_p95:.1f} ms",
+        f"Peak memory of the whole run: {r.peak_memory_mb:.0f} MB",
+    ]
+    if r.baseline_sample:
+        lines.append(f"Naive baseline (fresh python -m pytest per student, {r.baseline_sample} sampled): "
+                     f"{r.baseline_seconds_per_submission:.3f} s/submission = {r.baseline_per_second:.2f}/s; "
+                     f"speed-up {r.speedup:.1f}x")
+    if r.student_pytest_runs:
+        lines.append(f"Student `pytest` in the released copy: median {r.student_pytest_median_s:.3f} s "
+                     f"over {len(r.student_pytest_runs)} runs")
+    return "\n".join(lines)

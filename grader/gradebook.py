@@ -1,0 +1,123 @@
+"""Record ``grader grade`` results in an nbgrader gradebook (``gradebook.db``).
+
+So that ``nbgrader export`` and the formgrader show the same scores as our own
+reports. The gradebook mirrors the layout of :mod:`grader.nbgrader_export`:
+one notebook per module, one grade cell per test (same grade_id, max score =
+the test's share of its function's points), so a student's auto scores are
+exactly their per-test scores and the totals equal ``grader grade``'s.
+
+* If the assignment was already put in the gradebook by ``nbgrader
+  generate_assignment`` (the usual order), its grade cells must match the
+  course (names and points); otherwise the exported notebooks are out of date
+  and a one-line :class:`GradebookError` says what to re-run.
+* Otherwise the assignment, notebooks and grade cells are created (grade cells
+  only: running ``generate_assignment`` afterwards, once submissions exist, is
+  refused by nbgrader, so export and generate first).
+* Students and submissions are created as needed; every grade gets
+  ``auto_score`` = points earned and ``needs_manual_grade = False``. Manual
+  scores a grader entered in the formgrader are left alone (nbgrader lets a
+  manual score override the auto score). Running it twice changes nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from grader.config import Course
+from grader.errors import GraderError
+from grader.nbgrader_export import NbgraderMissing, course_id, layout
+from grader.scoring import StudentResult
+
+TOLERANCE = 1e-9
+
+
+class GradebookError(GraderError):
+    """The gradebook cannot be used for this course (one-line reason)."""
+
+
+def _api() -> Any:
+    try:
+        from nbgrader import api
+    except ImportError:
+        raise NbgraderMissing() from None
+    return api
+
+
+def record(gradebook_path: Path, assignment: str, results: list[StudentResult], course: Course) -> None:
+    """Record every student's per-test scores in the nbgrader gradebook at ``gradebook_path``."""
+    api = _api()
+    cells = layout(course)
+    path = Path(gradebook_path).resolve()
+    if path.exists() and not path.is_file():
+        raise GradebookError(f"{gradebook_path} is not a file")
+    if not path.parent.is_dir():
+        raise GradebookError(f"{path.parent} does not exist")
+    try:
+        with api.Gradebook(f"sqlite:///{path}", course_id=course_id(course)) as gb:
+            _ensure_assignment(api, gb, assignment, cells)
+            for result in results:
+                _record_student(api, gb, assignment, result, cells)
+    except (api.InvalidEntry, api.MissingEntry) as exc:
+        raise GradebookError(f"{gradebook_path}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") \
+            from None
+    except Exception as exc:  # sqlalchemy errors: not a gradebook, locked, read-only, ...
+        if type(exc).__module__.startswith("sqlalchemy"):
+            raise GradebookError(f"{gradebook_path}: not a usable nbgrader gradebook "
+                                 f"({type(exc).__name__})") from None
+        raise
+
+
+def _ensure_assignment(api: Any, gb: Any, assignment: str, cells: dict[str, list[Any]]) -> None:
+    """Create what is missing; refuse a gradebook made by nbgrader from other notebooks."""
+    try:
+        gb.find_assignment(assignment)
+    except api.MissingEntry:
+        gb.add_assignment(assignment)
+    for module, fcells in cells.items():
+        wanted = {tc.grade_id: tc.points for fc in fcells for tc in fc.tests}
+        try:
+            notebook = gb.find_notebook(module, assignment)
+        except api.MissingEntry:
+            notebook = gb.add_notebook(module, assignment)
+        have = {gc.name: gc for gc in notebook.grade_cells}
+        made_by_nbgrader = bool(notebook.source_cells)
+        stale = sorted(set(have) - set(wanted))
+        changed = sorted(n for n in wanted if n in have and abs(have[n].max_score - wanted[n]) > TOLERANCE)
+        missing = sorted(set(wanted) - set(have))
+        if made_by_nbgrader and (stale or changed or missing):
+            first = (stale or changed or missing)[0]
+            raise GradebookError(
+                f"the gradebook's notebook {assignment}/{module} does not match the course's tests "
+                f"(cell {first}); re-run `grader nbgrader` and `nbgrader generate_assignment {assignment} --force`")
+        for name in stale:  # only in notebooks we made: tests that no longer exist
+            for grade in list(have[name].grades):
+                gb.db.delete(grade)
+            gb.db.delete(have[name])
+        for name in changed:
+            have[name].max_score = wanted[name]
+        for name in missing:
+            api.GradeCell(name=name, notebook=notebook, max_score=wanted[name], cell_type="code")
+        gb.db.commit()
+
+
+def _record_student(api: Any, gb: Any, assignment: str, result: StudentResult,
+                    cells: dict[str, list[Any]]) -> None:
+    gb.update_or_create_student(result.student_id)
+    submission = gb.update_or_create_submission(assignment, result.student_id)
+    scores = {t.name: t.score for t in result.tests}
+    by_notebook = {nb.notebook.name: nb for nb in submission.notebooks}
+    for module, fcells in cells.items():
+        submitted = by_notebook.get(module)
+        if submitted is None:  # a notebook added after this submission was created
+            submitted = api.SubmittedNotebook(notebook=gb.find_notebook(module, assignment), assignment=submission)
+        grades = {g.cell.name: g for g in submitted.grades}
+        for fc in fcells:
+            for tc in fc.tests:
+                grade = grades.get(tc.grade_id)
+                if grade is None:
+                    cell = gb.find_grade_cell(tc.grade_id, module, assignment)
+                    grade = api.Grade(cell_id=cell.id, notebook=submitted)
+                grade.auto_score = float(scores.get(tc.test.name, 0.0))
+                grade.needs_manual_grade = False
+    gb.db.commit()
