@@ -21,6 +21,11 @@ exactly their per-test scores and the totals equal ``grader grade``'s.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import shutil
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +49,20 @@ def _api() -> Any:
     return api
 
 
+@contextlib.contextmanager
+def _alembic_on_path() -> Iterator[None]:
+    """nbgrader runs ``alembic`` by name when it creates a gradebook; a venv that is used
+    without being activated has it next to the interpreter, not on PATH."""
+    old = os.environ.get("PATH", "")
+    here = os.path.dirname(sys.executable)
+    if shutil.which("alembic") is None and os.path.isfile(os.path.join(here, "alembic")):
+        os.environ["PATH"] = here + os.pathsep + old
+    try:
+        yield
+    finally:
+        os.environ["PATH"] = old
+
+
 def record(gradebook_path: Path, assignment: str, results: list[StudentResult], course: Course) -> None:
     """Record every student's per-test scores in the nbgrader gradebook at ``gradebook_path``."""
     api = _api()
@@ -54,13 +73,16 @@ def record(gradebook_path: Path, assignment: str, results: list[StudentResult], 
     if not path.parent.is_dir():
         raise GradebookError(f"{path.parent} does not exist")
     try:
-        with api.Gradebook(f"sqlite:///{path}", course_id=course_id(course)) as gb:
+        with _alembic_on_path(), api.Gradebook(f"sqlite:///{path}", course_id=course_id(course)) as gb:
             _ensure_assignment(api, gb, assignment, cells)
             for result in results:
                 _record_student(api, gb, assignment, result, cells)
     except (api.InvalidEntry, api.MissingEntry) as exc:
         raise GradebookError(f"{gradebook_path}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") \
             from None
+    except FileNotFoundError as exc:  # no `alembic` command: nbgrader's own requirement
+        raise GradebookError(f"cannot create {gradebook_path}: nbgrader needs the `{exc.filename}` command "
+                             "on PATH (activate the environment nbgrader is installed in)") from None
     except Exception as exc:  # sqlalchemy errors: not a gradebook, locked, read-only, ...
         if type(exc).__module__.startswith("sqlalchemy"):
             raise GradebookError(f"{gradebook_path}: not a usable nbgrader gradebook "
@@ -97,7 +119,7 @@ def _ensure_assignment(api: Any, gb: Any, assignment: str, cells: dict[str, list
         for name in changed:
             have[name].max_score = wanted[name]
         for name in missing:
-            api.GradeCell(name=name, notebook=notebook, max_score=wanted[name], cell_type="code")
+            gb.db.add(api.GradeCell(name=name, notebook=notebook, max_score=wanted[name], cell_type="code"))
         gb.db.commit()
 
 
@@ -111,6 +133,7 @@ def _record_student(api: Any, gb: Any, assignment: str, result: StudentResult,
         submitted = by_notebook.get(module)
         if submitted is None:  # a notebook added after this submission was created
             submitted = api.SubmittedNotebook(notebook=gb.find_notebook(module, assignment), assignment=submission)
+            gb.db.add(submitted)
         grades = {g.cell.name: g for g in submitted.grades}
         for fc in fcells:
             for tc in fc.tests:
@@ -118,6 +141,7 @@ def _record_student(api: Any, gb: Any, assignment: str, result: StudentResult,
                 if grade is None:
                     cell = gb.find_grade_cell(tc.grade_id, module, assignment)
                     grade = api.Grade(cell_id=cell.id, notebook=submitted)
+                    gb.db.add(grade)
                 grade.auto_score = float(scores.get(tc.test.name, 0.0))
                 grade.needs_manual_grade = False
     gb.db.commit()

@@ -27,8 +27,14 @@ hidden tests sit between ``### BEGIN HIDDEN TESTS``/``### END HIDDEN TESTS``,
 so the released cell keeps only its title comment. Notebooks never import
 ``grader`` or ``solutions``.
 
+Like :func:`grader.checks.judge`, a shape or unchanged test also needs the
+right value; in a public test that value check is hidden unless a public value
+test already shows it (the call may be shared with a hidden value test).
+
 Private helpers of the solutions (``_residuals``) go inside the solution region
 of the first graded function that needs them, so the release keeps none of them.
+Functions judged by figure checks are left out (:func:`not_exported`): the
+figure reader is far too large to copy into a notebook; ``grader grade`` grades them.
 """
 
 from __future__ import annotations
@@ -110,25 +116,43 @@ def course_id(course: Course) -> str:
     return _slug(course.title, 40) or "course"
 
 
-def layout(course: Course, tests: list[Test] | None = None) -> dict[str, list[FunctionCells]]:
-    """Every module's function cells in notebook order, with grade ids and points.
-
-    The gradebook writer uses this too, so its cell names always match the
-    exported notebooks. Points come from :func:`grader.scoring.test_points`.
-    """
-    from grader.plan import Plan
-    from grader.scoring import test_points
+def _course_tests(course: Course, tests: list[Test] | None) -> list[Test]:
     from grader.suites import load_tests
 
     if tests is None:
         tests = [t for t in load_tests(list(course.modules)) if t.function in course.points]
+    return tests
+
+
+def not_exported(course: Course, tests: list[Test] | None = None) -> list[str]:
+    """Functions left out of the notebooks: those judged by figure checks, which need
+    :mod:`grader.figures` (far too large to copy into a notebook). ``grader grade`` grades them."""
+    tests = _course_tests(course, tests)
+    return [f for f in course.points if any(t.function == f and t.check == "figure" for t in tests)]
+
+
+def layout(course: Course, tests: list[Test] | None = None) -> dict[str, list[FunctionCells]]:
+    """Every exported module's function cells in notebook order, with grade ids and points.
+
+    The gradebook writer uses this too, so its cell names always match the
+    exported notebooks. Points come from :func:`grader.scoring.test_points`.
+    Functions in :func:`not_exported` are left out, and so is a module left empty.
+    """
+    from grader.plan import Plan
+    from grader.scoring import test_points
+
+    tests = _course_tests(course, tests)
     points = test_points(Plan(course, tests, [], []))
+    skipped = set(not_exported(course, tests))
     out: dict[str, list[FunctionCells]] = {}
     for module in course.modules:
-        source = _module_source(course, module)
+        functions = [f for f in course.modules[module] if f"{module}.{f}" not in skipped]
+        if not functions:
+            continue
+        source = _module_source(course, module, functions)
         cells: list[FunctionCells] = []
         taken = {setup_id(module)}
-        for function in _notebook_order(course, module, source):
+        for function in _notebook_order(functions, source):
             answer = function
             if answer in taken:
                 raise ExportError(f"{module}: function {function} clashes with a notebook cell id")
@@ -160,7 +184,9 @@ class _ModuleSource:
     uses: dict[str, set[str]]  # top-level name -> top-level defs it refers to
 
 
-def _module_source(course: Course, module: str) -> _ModuleSource:
+def _module_source(course: Course, module: str, functions: list[str]) -> _ModuleSource:
+    """The solution module split into setup statements, the given (exported) functions and
+    helpers (every other def or class, graded functions that are not exported included)."""
     path = course.root / "solutions" / f"{module}.py"
     try:
         text = path.read_text(encoding="utf-8")
@@ -174,7 +200,7 @@ def _module_source(course: Course, module: str) -> _ModuleSource:
     graded: dict[str, ast.FunctionDef] = {}
     helpers: dict[str, ast.stmt] = {}
     for node in body:
-        if isinstance(node, ast.FunctionDef) and node.name in course.modules[module]:
+        if isinstance(node, ast.FunctionDef) and node.name in functions:
             graded[node.name] = node
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             helpers[node.name] = node
@@ -188,7 +214,7 @@ def _module_source(course: Course, module: str) -> _ModuleSource:
     defs = {**graded, **helpers}
     uses = {name: {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and n.id in defs and n.id != name}
             for name, node in defs.items()}
-    missing = [f for f in course.modules[module] if f not in graded]
+    missing = [f for f in functions if f not in graded]
     if missing:
         raise ExportError(f"solutions/{module}.py has no top-level function {missing[0]}")
     return _ModuleSource(doc, lines, setup, graded, helpers, uses)
@@ -210,7 +236,7 @@ def _closure(src: _ModuleSource, name: str) -> set[str]:
     return seen
 
 
-def _notebook_order(course: Course, module: str, src: _ModuleSource) -> list[str]:
+def _notebook_order(functions: list[str], src: _ModuleSource) -> list[str]:
     """Course order, moved only where a function calls a graded function listed after it
     (its test cells run right after its answer cell, so what it calls must exist by then)."""
     order: list[str] = []
@@ -220,12 +246,12 @@ def _notebook_order(course: Course, module: str, src: _ModuleSource) -> list[str
         if fn in order or fn in visiting:
             return
         visiting.add(fn)
-        for dep in course.modules[module]:
+        for dep in functions:
             if dep in _closure(src, fn):
                 visit(dep)
         order.append(fn)
 
-    for fn in course.modules[module]:
+    for fn in functions:
         visit(fn)
     return order
 
@@ -330,12 +356,10 @@ def pretty(value: Any, indent: int = 0) -> str:
     if indent + len(one) <= WIDTH or not isinstance(value, (list, tuple, np.ndarray)):
         return one
     if isinstance(value, np.ndarray):
-        return _array(value, lambda items: pretty(items, indent + 9).strip())
+        return _array(value, lambda items: pretty(items, indent))
     pad = " " * (indent + 4)
     opener, closer = ("[", "]") if isinstance(value, list) else ("(", ")")
-    parts = [pretty(v, indent + 4) for v in value]
-    if isinstance(value, tuple) and len(value) == 1:
-        parts[0] += ","
+    parts = [pretty(v, indent + 4) for v in value]  # every item ends with ",": (x,) stays a tuple
     if all("\n" not in p and not isinstance(v, (list, tuple, np.ndarray)) for p, v in zip(parts, value, strict=True)):
         rows, row = [], ""
         for p in parts:
@@ -468,17 +492,18 @@ def _expected_spec(check: str, value: Any) -> Any:
     return value
 
 
-def test_source(test: Test, expected: Any, course: Course) -> str:
-    """The check call(s) of one test, as code (without the hidden-test markers)."""
+def check_code(test: Test, expected: Any, course: Course, kind: str | None = None) -> str:
+    """One ``check(...)`` call for a test (``kind`` defaults to the test's own check)."""
     call = test.call
-    head = f'check("{test.check}", {call.function}, '
+    kind = kind or test.check
+    head = f'check("{kind}", {call.function}, '
     args = pretty(tuple(call.args), 4)
     kwargs = dict(call.kwargs)
     extra = []
     if kwargs:
         extra.append(pretty(kwargs, 4))
-    if test.check in ("value", "shape"):
-        extra.append(f"expected={pretty(_expected_spec(test.check, expected), 4)}")
+    if kind in ("value", "shape"):
+        extra.append(f"expected={pretty(_expected_spec(kind, expected), 4)}")
     if test.rtol is not None and test.rtol != course.rtol:
         extra.append(f"rtol={test.rtol!r}")
     if test.atol is not None and test.atol != course.atol:
@@ -486,8 +511,37 @@ def test_source(test: Test, expected: Any, course: Course) -> str:
     one = head + ", ".join([args, *extra]) + ")"
     if len(one) <= WIDTH and "\n" not in one:
         return one
-    body = "\n".join(f"    {p}," for p in [f'"{test.check}"', call.function, args, *extra])
+    body = "\n".join(f"    {p}," for p in [f'"{kind}"', call.function, args, *extra])
     return f"check(\n{body}\n)"
+
+
+def _call_key(test: Test) -> tuple[str, str, str]:
+    return test.function, literal(tuple(test.call.args)), literal(dict(test.call.kwargs))
+
+
+def test_cell_source(test: Test, expected: Any, course: Course, public_values: set[tuple[str, str, str]]) -> str:
+    """The source of a test's autograder cell.
+
+    Like :func:`grader.checks.judge`, a shape or unchanged test passes only on
+    the right value too, so its cell checks the value first. Where that value
+    is not already shown by a public value test on the same call, the value
+    check of a public test is hidden: the call may be shared with a hidden value
+    test whose answer must stay out of the release.
+    """
+    label = test.name.split(": ", 1)[-1]
+    code = check_code(test, expected, course)
+    gate = check_code(test, expected, course, "value") if test.check in ("shape", "unchanged") else ""
+    for c in (code, gate):
+        compile(c, test.name, "exec")  # a rendering bug must fail here, not in nbgrader
+    if not test.public:
+        body = f"{gate}\n{code}" if gate else code
+        return f"# Hidden test: {label} (it runs when your work is graded)\n{BEGIN_HIDDEN}\n{body}\n{END_HIDDEN}"
+    if not gate:
+        return f"# Test: {label}\n{code}"
+    if _call_key(test) in public_values:
+        return f"# Test: {label} (needs the right value as well)\n{gate}\n{code}"
+    return (f"# Test: {label}\n# When graded, this test also needs the right value (that check is hidden).\n"
+            f"{BEGIN_HIDDEN}\n{gate}\n{END_HIDDEN}\n{code}")
 
 
 def _meta(grade_id: str, *, grade: bool = False, solution: bool = False, locked: bool = False,
@@ -548,7 +602,11 @@ def _intro(course: Course, module: str, src: _ModuleSource, cells: list[Function
         node = src.graded[fc.function]
         items.append(f"- `{fc.function}({ast.unparse(node.args)})` ({_points(course.modules[module][fc.function])}): "
                      f"{_first_sentence(ast.get_docstring(node) or '')}")
-    total = _points(sum(course.modules[module].values()))
+    total = _points(sum(course.modules[module][fc.function] for fc in cells))
+    left_out = [f for f in course.modules[module] if f not in {fc.function for fc in cells}]
+    if left_out:
+        names = ", ".join(f"`{f}`" for f in left_out)
+        items.append(f"- Not in this notebook: {names} (graded by the course's own grader).")
     return "\n".join([
         f"# {course.title}: `{module}`",
         "",
@@ -586,13 +644,10 @@ def build_notebooks(course: Course, plan: Any | None = None) -> dict[str, Any]:
     from grader.plan import build_plan
 
     plan = plan or build_plan(course, with_mistakes=False)
-    figure = [t.name for t in plan.tests if t.check == "figure"]
-    if figure:
-        raise ExportError(f"figure checks cannot be exported to nbgrader yet ({figure[0]})")
     cells_of = layout(course, plan.tests)
     notebooks: dict[str, Any] = {}
     for module, fcells in cells_of.items():
-        src = _module_source(course, module)
+        src = _module_source(course, module, [fc.function for fc in fcells])
         order = [fc.function for fc in fcells]
         helpers = _helpers_for(src, order)
         probe_names = sorted({a.name for fc in fcells for tc in fc.tests
@@ -612,15 +667,9 @@ def build_notebooks(course: Course, plan: Any | None = None) -> dict[str, Any]:
                                       metadata=_meta(fc.answer_id, solution=True))
             answer.id = f"a-{fc.function}"[:64]
             cells += [head, answer]
+            public_values = {_call_key(tc.test) for tc in fc.tests if tc.test.public and tc.test.check == "value"}
             for i, tc in enumerate(fc.tests):
-                t = tc.test
-                label = t.name.split(": ", 1)[-1]
-                code = test_source(t, plan.expected[plan.index(t)].value, course)
-                if t.public:
-                    text = f"# Test: {label}\n{code}"
-                else:
-                    text = f"# Hidden test: {label} (it runs when your work is graded)\n" \
-                           f"{BEGIN_HIDDEN}\n{code}\n{END_HIDDEN}"
+                text = test_cell_source(tc.test, plan.expected[plan.index(tc.test)].value, course, public_values)
                 cell = v4.new_code_cell(text, metadata=_meta(tc.grade_id, grade=True, locked=True,
                                                              points=tc.points))
                 cell.id = f"t-{fc.function}-{i}"[:64]
@@ -644,7 +693,7 @@ c = get_config()  # noqa: F821 - provided by nbgrader when it loads this file
 c.CourseDirectory.course_id = {course_id(course)!r}
 # The folder holding this file, wherever it is moved: source/, release/, submitted/, ...
 c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
-c.CourseDirectory.db_assignments = [dict(name={assignment!r})]
+# Assignment written by `grader nbgrader`: source/{assignment}/
 c.ClearSolutions.code_stub = {{"python": "# YOUR CODE HERE\\nraise NotImplementedError()"}}
 # A test cell deleted by a student is put back (and run) when autograding.
 c.OverwriteCells.add_missing_cells = True

@@ -19,6 +19,7 @@ from grader.cases import Call, Test
 from grader.config import Course
 from grader.execute import Outcome, run_call
 from grader.suites import load_tests
+from grader.wire import decode, encode
 
 
 def load_solution_module(root: Path, module: str, replace: str | None = None) -> types.ModuleType:
@@ -36,11 +37,19 @@ def load_solution_module(root: Path, module: str, replace: str | None = None) ->
 
 
 def run_calls(modules: dict[str, types.ModuleType], calls: list[Call]) -> list[Outcome]:
-    """Run trusted code (reference or mistake) in-process on every call."""
-    return [
+    """Run trusted code (reference or mistake) in-process on every call.
+
+    A returned matplotlib Figure becomes its plain summary (and is closed), just
+    as it arrives from the sandbox, so both sides are judged on the same data.
+    """
+    outcomes = [
         run_call(modules.get(c.module), c.function, c.args, dict(c.kwargs), c.args_after)
         for c in calls
     ]
+    for outcome in outcomes:
+        if outcome.ok and type(outcome.value).__name__ == "Figure":
+            outcome.value = decode(encode(outcome.value))
+    return outcomes
 
 
 @dataclass

@@ -40,7 +40,7 @@ def register(parser: argparse.ArgumentParser | Any) -> None:
 
 
 def cmd_nbgrader(args: argparse.Namespace) -> int:
-    from grader.nbgrader_export import NbgraderMissing, export
+    from grader.nbgrader_export import NbgraderMissing, export, not_exported
 
     if importlib.util.find_spec("nbgrader") is None:
         raise NbgraderMissing()
@@ -53,8 +53,12 @@ def cmd_nbgrader(args: argparse.Namespace) -> int:
     print(f"Wrote {len(notebooks)} notebooks to {out / 'source' / args.assignment}"
           + (" and nbgrader_config.py." if any(p.name == "nbgrader_config.py" for p in written)
              else " (kept your nbgrader_config.py)."))
+    skipped = not_exported(course)
+    if skipped:
+        pts = sum(course.points[f] for f in skipped)
+        print(f"Left out (figure checks; `grader grade` grades them, {pts:g} points): {', '.join(skipped)}")
     a = args.assignment
-    print(f"""Next, in {out}:
+    print(f"""Next, in {out}, with the environment that has nbgrader activated (it runs `alembic` by name):
   nbgrader generate_assignment {a}     # the student version, in release/{a}/
   # put each student's notebooks in submitted/<student>/{a}/ (or nbgrader collect)
   nbgrader autograde {a}               # runs every test cell; scores go to gradebook.db

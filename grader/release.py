@@ -17,7 +17,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import yaml
 
 from grader import stubgen
@@ -89,18 +88,6 @@ def support_files() -> dict[str, str]:
 
 # -- public cases -----------------------------------------------------------------------
 
-def _shape_only(value: Any) -> Any:
-    """A stand-in with the reference result's form but none of its numbers.
-
-    A shape test may share its call with a hidden value test; shipping only the
-    form keeps that hidden test's answer out of the student copy."""
-    if isinstance(value, np.ndarray):
-        return np.zeros(value.shape)
-    if isinstance(value, (tuple, list)):
-        return type(value)(0.0 for _ in value)
-    return 0.0
-
-
 def _tolerances(plan: Plan, test: Test) -> tuple[float, float]:
     rtol = test.rtol if test.rtol is not None else plan.course.rtol
     atol = test.atol if test.atol is not None else plan.course.atol
@@ -124,7 +111,9 @@ def _mistakes(plan: Plan, test: Test, expected: Any, rtol: float, atol: float) -
 def public_cases(plan: Plan) -> dict[str, Any]:
     """The data the student's public tests run on (plain JSON, no code)."""
     course = plan.course
-    public = [t for t in plan.tests if t.public]
+    # Figure checks need matplotlib; they belong to the plots exercises' own test file,
+    # so that plain ``pytest`` on the other exercises stays fast.
+    public = [t for t in plan.tests if t.public and t.check != "figure"]
     counts = {f: sum(t.function == f for t in public) for f in course.points}
     cases = []
     for t in public:
@@ -135,13 +124,10 @@ def public_cases(plan: Plan) -> dict[str, Any]:
             "what": t.what, "points": course.points[t.function] / counts[t.function],
             "rtol": rtol, "atol": atol,
         }
-        if t.check == "value":
-            case["expected"] = encode(expected)
+        # Shape and input checks judge the value first, so every case carries it.
+        case["expected"] = encode(expected)
+        if t.check == "value":  # hints only where grading gives them (scoring.diagnose)
             case["mistakes"] = _mistakes(plan, t, expected, rtol, atol)
-        elif t.check == "shape":
-            case["expected"] = encode(_shape_only(expected))
-        else:
-            case["expected"] = None
         cases.append(case)
     functions = [{"name": f, "points": p, "public_tests": counts[f]} for f, p in course.points.items()]
     return {"title": course.title, "tolerance": {"rtol": course.rtol, "atol": course.atol},

@@ -25,10 +25,50 @@ HOSTILE: dict[str, dict[str, str]] = {
     "fork-bomb": {"losses.mse": "def mse(y, y_hat):\n    import os\n    while True:\n        try:\n            os.fork()\n        except OSError:\n            pass\n"},
     "output-flood": {"losses.sse": "def sse(y, y_hat):\n    import numpy as np\n    print('x' * 100_000)\n    r = np.ravel(y) - np.ravel(y_hat)\n    return float(np.sum(r * r))\n"},
     "reads-solutions": {"losses.sse": (
-        "def sse(y, y_hat):\n    import glob\n"
-        "    for p in glob.glob('/**/solutions/losses.py', recursive=True)[:1]:\n"
-        "        exec(open(p).read(), globals())\n"
+        "def sse(y, y_hat):\n    import os, sys\n"
+        "    found = 0.0\n"
+        "    for p in ['/work/main/solutions/losses.py', '../solutions/losses.py', '../../solutions/losses.py',\n"
+        "              os.path.expanduser('~/solutions/losses.py'), '/proc/1/root/work/main/solutions/losses.py']:\n"
+        "        try:\n            exec(open(p).read(), globals())\n            found = 1.0\n"
+        "        except Exception:\n            pass\n"
+        "    try:\n        import solutions.losses\n        found = 1.0\n    except Exception:\n        pass\n"
+        "    return found\n")},
+    "writes-everywhere": {"losses.mae": (
+        "def mae(y, y_hat):\n    import os\n"
+        "    for d in ['/tmp', '/work/main', '..', '../..', os.path.expanduser('~'), '/']:\n"
+        "        try:\n            open(os.path.join(d, 'PWNED.txt'), 'w').write('x')\n"
+        "        except Exception:\n            pass\n"
+        "    import numpy as np\n    return float(np.mean(np.abs(np.ravel(y) - np.ravel(y_hat))))\n")},
+    "monkeypatches": {"losses.sse": (
+        "import numpy as np\nimport json\n"
+        "np.allclose = lambda *a, **k: True\nnp.isclose = lambda *a, **k: True\n"
+        "np.testing.assert_allclose = lambda *a, **k: None\n"
+        "json.dumps = lambda *a, **k: '{\"ok\": true, \"value\": 0}'\n"
+        "try:\n    import pytest\n    pytest.fail = lambda *a, **k: None\nexcept Exception:\n    pass\n\n"
+        "def sse(y, y_hat):\n    return 0.0\n")},
+    "inspects-stack": {"losses.huber": (
+        "def huber(y, y_hat, delta=1.0):\n    import sys, gc\n"
+        "    frame = sys._getframe(1)\n    while frame is not None:\n"
+        "        for name in ('expected', 'reference', 'plan'):\n"
+        "            if name in frame.f_locals:\n                return frame.f_locals[name]\n"
+        "        frame = frame.f_back\n"
+        "    for obj in gc.get_objects():\n"
+        "        if type(obj).__name__ in ('Plan', 'Outcome') and hasattr(obj, 'expected'):\n"
+        "            return obj.expected\n"
         "    return 0.0\n")},
+    "fake-results": {"losses.cross_entropy": (
+        "def cross_entropy(y, y_hat, base=2.718281828459045):\n    import sys, os\n"
+        "    print('{\"score\": 70, \"max_score\": 70}')\n"
+        "    for fd in range(3, 64):\n        try:\n"
+        "            os.write(fd, b'{\"outcomes\": [], \"score\": 70}\\n')\n"
+        "        except OSError:\n            pass\n"
+        "    sys.stdout.flush()\n    os._exit(0)\n")},
+    "network": {"losses.binary_cross_entropy": (
+        "def binary_cross_entropy(y, p):\n    import socket\n"
+        "    for host in [('127.0.0.1', 22), ('1.1.1.1', 53), ('pypi.org', 443)]:\n"
+        "        try:\n            socket.create_connection(host, timeout=1).close()\n"
+        "            return 1.0\n        except Exception:\n            pass\n"
+        "    return -1.0\n")},
     "always-equal": {"losses.mse": (
         "class _Yes(float):\n    def __eq__(self, other):\n        return True\n"
         "    __hash__ = float.__hash__\n\n"

@@ -143,6 +143,21 @@ def become_root_inside() -> None:
         raise IsolationError(exc.errno or 0, f"setresuid: {exc.strerror}") from None
 
 
+IPC_LIMITS = {"kernel/shmmni": "0", "kernel/msgmni": "0", "kernel/sem": "0 0 0 0",
+              "fs/mqueue/queues_max": "0"}
+
+
+def forbid_ipc_objects() -> None:
+    """In this IPC namespace, allow no System V IPC object and no POSIX message queue:
+    they would outlive a submission and carry data to the next one."""
+    for name, value in IPC_LIMITS.items():
+        try:
+            with open(f"/proc/sys/{name}", "w") as f:
+                f.write(value)
+        except OSError as exc:
+            raise IsolationError(exc.errno or 0, f"{name}: {exc.strerror}") from None
+
+
 def sethostname(name: str) -> None:
     raw = name.encode()
     _check(_lib().sethostname(raw, ctypes.c_size_t(len(raw))), "sethostname")
@@ -327,6 +342,10 @@ def build_root(scratch_mb: int, *, protect: list[str], hide: list[str], mapped: 
     try:
         if mapped:
             become_root_inside()  # keeps our capabilities inside the namespace
+        try:
+            forbid_ipc_objects()  # while /proc is still there
+        except IsolationError as exc:
+            warnings.append(f"submissions graded one after another may pass data through IPC objects ({exc})")
         mount(None, "/", None, MS_REC | MS_PRIVATE)  # nothing we do here propagates outside
         base = next(m for m in ("/mnt", "/media", "/srv", "/opt", "/tmp", "/var/tmp")
                     if os.path.isdir(m) and not os.path.islink(m) and not any(_inside(b, m) for b in binds))
@@ -355,6 +374,13 @@ def build_root(scratch_mb: int, *, protect: list[str], hide: list[str], mapped: 
     os.chdir("/")
     umount("/.old")
     os.rmdir("/.old")
+    # Directories on the way to a bind (/work/main on the way to its .venv, say) can be
+    # walked through but not listed: they show nothing of what they hide on the host.
+    for src in binds:
+        parent = os.path.dirname(src)
+        while parent not in ("/", "/dev"):
+            os.chmod(parent, 0o111)
+            parent = os.path.dirname(parent)
     make_readonly("/", recursive=False)
     return warnings
 
@@ -466,10 +492,6 @@ def isolate(scratch_mb: int, *, protect: list[str], hide: list[str],
     # From here on we are PID 1 of the new PID namespace.
     iso.pid_namespace = os.getpid() == 1
     iso.extra_processes = 2  # the waiting parent and this process share the submission's uid
-    try:
-        parent_death_signal(signal.SIGKILL)
-    except IsolationError as exc:
-        iso.warnings.append(f"the zygote may outlive its parent ({exc})")
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # as PID 1, a signal without handler is ignored
     iso.statm_fd = _open_statm()
     try:
@@ -491,6 +513,10 @@ def isolate(scratch_mb: int, *, protect: list[str], hide: list[str],
             fn()
         except (IsolationError, OSError) as exc:
             iso.warnings.append(f"could not drop privileges ({name}: {exc})")
+    try:  # only now: a change of uid clears it
+        parent_death_signal(signal.SIGKILL)
+    except IsolationError as exc:
+        iso.warnings.append(f"the zygote may outlive its parent ({exc})")
     if not iso.scratch:  # created only now, so that our final uid owns it
         iso.scratch = tempfile.mkdtemp(prefix="grader-scratch-")
     return iso

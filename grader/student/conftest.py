@@ -1,15 +1,17 @@
 """pytest plugin for the public tests: short, plain failure messages and a progress table.
 
-A function that still raises ``NotImplementedError`` is reported as "not
-started" (letter ``n``) instead of as a failure with a traceback, and the run
-ends with a table of your functions, the points of the public tests, and which
-function to work on next.
+A public test runs your function and records what it found; this plugin turns
+a failed check into a failed test whose report is a few plain lines (no
+traceback). A function that still raises ``NotImplementedError`` is reported
+as "not started" (letter ``n``), and the run ends with a table of your
+functions, the points of the public tests, and which function to work on next.
 """
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,26 +21,27 @@ if str(ROOT) not in sys.path:
 
 from _support import public  # noqa: E402
 
-_results: dict[str, public.Result] = {}  # test id -> what the public test found
+public.plugin_active = True
 
 
-@pytest.fixture
-def check_case(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
-    """Run one public case and fail the test with a short message if it does not pass."""
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """Turn a recorded failed check into a failed report with a short message."""
+    outcome = yield
+    report = outcome.get_result()
+    callspec = getattr(item, "callspec", None)
+    case = callspec.params.get("case") if callspec is not None else None
+    result = public.results.get(case.name) if isinstance(case, public.Case) else None
+    if call.when != "call" or result is None or report.outcome != "passed" or result.passed:
+        return
+    report.outcome = "failed"
+    report.longrepr = result.message()
+    report.public_kind = result.kind
 
-    def check(case: public.Case) -> None:
-        result = public.run_case(case)
-        _results[request.node.nodeid] = result
-        if not result.passed:
-            pytest.fail(result.message(), pytrace=False)
 
-    return check
-
-
-def pytest_report_teststatus(report: pytest.TestReport, config: pytest.Config):  # type: ignore[no-untyped-def]
+def pytest_report_teststatus(report: pytest.TestReport, config: pytest.Config) -> Any:
     """Report functions that are not written yet as "not started", not as failures."""
-    result = _results.get(report.nodeid)
-    if report.when == "call" and report.failed and result is not None and result.kind == "not started":
+    if report.when == "call" and report.failed and getattr(report, "public_kind", "") == "not started":
         return "not started", "n", ("NOT STARTED", {"yellow": True})
     return None
 
@@ -52,16 +55,15 @@ def _unicode_ok(stream: object) -> bool:
     return True
 
 
-def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:  # type: ignore[no-untyped-def]
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
     """Print the progress table after the failures."""
-    ran = list(_results.values())
+    ran = list(public.results.values())
     if not ran:
         return
-    c = public.course()
+    course = public.course()
     tr = terminalreporter
-    tr.write_sep("=", f"{c.title}: your progress on the public tests", bold=True)
-    lines = public.summary(c, ran, total_cases=len(c.cases), unicode=_unicode_ok(sys.stdout))
-    for line in lines:
+    tr.write_sep("=", f"{course.title}: your progress on the public tests", bold=True)
+    for line in public.summary(course, ran, total_cases=len(course.cases), unicode=_unicode_ok(sys.stdout)):
         markup = {}
         if line.startswith("Next:"):
             markup = {"yellow": True, "bold": True}

@@ -137,7 +137,7 @@ def _where(tb: types.TracebackType | None) -> str:
     """``exercises/<file>.py:<line>: <code>`` of the innermost frame in your exercises."""
     found = ""
     while tb is not None:
-        path = Path(tb.tb_frame.f_code.co_filename)
+        path = Path(tb.tb_frame.f_code.co_filename).resolve()
         if path.parent == EXERCISES:
             found = f"exercises/{path.name}:{tb.tb_lineno}"
             try:
@@ -219,6 +219,16 @@ def run_case(case: Case) -> Result:
     return result
 
 
+results: dict[str, Result] = {}  # case name -> result, for the tests that ran
+plugin_active = False  # set by conftest.py, which then reports failed checks itself
+
+
+def check(case: Case) -> Result:
+    """Run one case and remember its result for the report and the summary."""
+    results[case.name] = result = run_case(case)
+    return result
+
+
 def _hint(case: Case, value: Any) -> str:
     """The hint of the known mistake that returns exactly this wrong value, if any."""
     for hint, mistaken in case.mistakes:
@@ -266,8 +276,8 @@ def summary(course: Course, results: list[Result], *, total_cases: int, unicode:
         earned, possible = earned + got, possible + out_of
         passed = sum(r.passed for r in mine)
         label = f"{symbols[status]} {status}"
-        lines.append(f"  {function:<{width}}  {label:<13}  {passed:>2}/{len(mine):<2}  "
-                     f"{_num(got)} / {_num(out_of)}")
+        tests = f"{passed}/{len(mine)}"
+        lines.append(f"  {function:<{width}}  {label:<13}  {tests:>5}  {_num(got)} / {_num(out_of)}")
         if status != DONE and not next_up:
             next_up = function
     lines.append(f"  {'total':<{width}}  {'':<13}  {'':>5}  {_num(earned)} / {_num(possible)}")

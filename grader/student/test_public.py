@@ -6,14 +6,15 @@ Run ``pytest`` in this folder; ``pytest -k sse`` runs the tests of one function.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
-from _support.public import Case, course
+from _support import public
 
-CASES = course().cases
+CASES = public.course().cases
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
-def test_public(case: Case, check_case: Callable[[Case], None]) -> None:
-    check_case(case)
+def test_public(case: public.Case) -> None:
+    result = public.check(case)
+    # conftest.py reports a failed check in a few plain lines; without it, fail here.
+    if not result.passed and not public.plugin_active:
+        pytest.fail(result.message(), pytrace=False)

@@ -1,0 +1,30 @@
+"""Gradient descent: walking downhill on a loss surface."""
+
+import numpy as np
+
+
+def gradient_descent_step(theta, grad, lr):
+    """One update theta - lr * grad, returned as a new float array.
+
+    ``theta`` is left unchanged.
+    """
+    raise NotImplementedError
+
+
+def sse_gradient(X, y, theta):
+    """Gradient with respect to theta of sum (y - X theta) ** 2.
+
+    That is -2 X^T (y - X theta). Returns a 1-D array shaped like ``theta``.
+    """
+    raise NotImplementedError
+
+
+def gradient_descent(grad_fn, theta0, lr, n_steps):
+    """Run ``n_steps`` gradient-descent updates from ``theta0``.
+
+    ``grad_fn(theta)`` returns the gradient at ``theta``. The result is the
+    whole trajectory, an array of shape (n_steps + 1, d) whose first row is
+    ``theta0``. On f(x) = x0 ** 2 + x1 ** 2 with lr = 0.1 each step shrinks x
+    by a factor 0.8.
+    """
+    raise NotImplementedError

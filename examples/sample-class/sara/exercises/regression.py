@@ -1,0 +1,50 @@
+"""Least-squares regression, from one slope to the normal equation."""
+
+import numpy as np
+
+
+def center(x):
+    """Subtract the mean: x - mean(x).
+
+    For a 2-D array each column is centred on its own mean. Returns a float
+    NumPy array with the shape of ``x``.
+    """
+    raise NotImplementedError
+
+
+def fit_centered_slope(x, y):
+    """Least-squares slope of the line through centred data.
+
+    After centring, the best line passes through the origin, and setting the
+    derivative of L(a) = sum (y_c - a x_c) ** 2 to zero gives
+    a = sum(x_c * y_c) / sum(x_c ** 2). Returns a float.
+    """
+    raise NotImplementedError
+
+
+def fit_line(x, y):
+    """Least-squares line y_hat = a x + b, returned as the pair ``(a, b)``.
+
+    The slope comes from the centred data and the intercept puts the line
+    through the point of means: b = mean(y) - a * mean(x).
+    """
+    raise NotImplementedError
+
+
+def add_intercept(X):
+    """Design matrix with a leading column of ones.
+
+    A 1-D ``x`` of n values becomes an (n, 2) matrix; an (n, d) matrix becomes
+    (n, d + 1). Returns a float NumPy array.
+    """
+    raise NotImplementedError
+
+
+def normal_equation(X, y):
+    """Least-squares coefficients beta solving X^T X beta = X^T y.
+
+    ``X`` is a design matrix (include the intercept column yourself if you
+    want one). For a 1-D ``y`` the result is a 1-D array with one entry per
+    column of ``X``.
+    """
+    raise NotImplementedError

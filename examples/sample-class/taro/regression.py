@@ -1,0 +1,2 @@
+def center(x):
+    return x -

@@ -1,0 +1,887 @@
+"""Plot exercises: figures as plain data, and judging what a figure shows.
+
+:func:`summarise` runs wherever a figure was drawn (inside the sandbox for a
+submission) and reduces a ``matplotlib.figure.Figure`` to small JSON-able data:
+per axes its lines, point sets, contour sets, labels and limits, with a cap on
+everything. It never renders, and it always closes the figure. The Figure
+object itself never crosses the sandbox boundary.
+
+:func:`check_figure` runs on the trusted side on two such summaries, the
+submission's (untrusted, validated here) and the reference's. The reference
+figure names its exercise through the figure label (``fig.set_label``), and
+each exercise has its own check of what the picture must say; the numbers it
+needs (the log base, the data, the slope, the trajectory) are read off the
+reference figure. Colours, styles, legends, titles, extra artists and the
+order of artists never matter.
+
+Only the standard library and NumPy are imported at module level, so importing
+this module is cheap; matplotlib is imported inside the functions that need it.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from grader.checks import PASS, Verdict, show
+
+VERSION = 1
+MAX_AXES = 4  # axes kept per figure
+MAX_ARTISTS = 24  # lines, point sets and contour sets kept per axes
+MAX_POINTS = 200  # points kept per line or point set (deterministic subsample)
+MAX_LEVELS = 16  # paths kept per contour set
+MAX_LEVEL_POINTS = 60  # vertices kept per contour path
+MAX_TOTAL_POINTS = 3000  # points kept per figure, all artists together
+MAX_TEXT = 200  # characters kept per label or title
+UNBOUNDED = 1e200  # contour band edges beyond this are open-ended (``extend=``)
+
+LINE_KINDS = ("data", "axline", "vline", "hline", "segment", "other")
+SCALES = ("linear", "log", "symlog", "logit", "function", "functionlog", "asinh")
+
+POSITION_TOL = 1e-3  # matching positions: this fraction of the reference's extent
+COVER_TOL = 0.02  # "covers a range": may fall short by this fraction of it
+CONTOUR_TOL = 0.05  # contour vertices: f within this fraction of the levels' range
+MIN_CURVE_SAMPLES = 50
+NEAR_ZERO_P = 0.05
+NEAR_ONE_P = 0.95
+
+
+class FigureDataError(ValueError):
+    """A figure summary that is not well-formed (wrong types, sizes or numbers)."""
+
+
+# --------------------------------------------------------------------------- summarise
+
+
+class _Budget:
+    """Points still allowed in this figure's summary."""
+
+    def __init__(self, total: int) -> None:
+        self.left = total
+        self.truncated = False
+
+    def take(self, wanted: int, cap: int) -> int:
+        k = min(wanted, cap, self.left)
+        if k < wanted:
+            self.truncated = True
+        self.left -= k
+        return k
+
+
+def summarise(fig: Any) -> dict[str, Any]:
+    """The figure as plain data (see the module docstring); closes the figure.
+
+    Never raises: an artist that cannot be read is skipped (and counted), a
+    figure that cannot be read at all gives a summary with an ``error``.
+    """
+    budget = _Budget(MAX_TOTAL_POINTS)
+    skipped = [0]
+    try:
+        axes = list(fig.get_axes())
+        out: dict[str, Any] = {
+            "v": VERSION,
+            "label": _text(fig.get_label()),
+            "n_axes": len(axes),
+            "axes": [_summarise_axes(ax, budget, skipped) for ax in axes[:MAX_AXES]],
+        }
+        out["truncated"] = budget.truncated or len(axes) > MAX_AXES
+        out["skipped"] = skipped[0]
+    except Exception:  # a broken or hostile figure must not break the encoding
+        out = {"v": VERSION, "label": "", "n_axes": 0, "axes": [], "truncated": False,
+               "skipped": skipped[0], "error": "the figure could not be read"}
+    finally:
+        _close(fig)
+    return out
+
+
+def _close(fig: Any) -> None:
+    """Release the figure from pyplot's registry (if pyplot is in use at all)."""
+    plt = sys.modules.get("matplotlib.pyplot")
+    if plt is not None:
+        try:
+            plt.close(fig)
+        except Exception:
+            pass
+
+
+def _text(value: Any) -> str:
+    return value[:MAX_TEXT] if isinstance(value, str) else ""
+
+
+def _limits(pair: Any) -> list[float] | None:
+    try:
+        lo, hi = (float(v) for v in pair)
+    except Exception:
+        return None
+    return [lo, hi] if math.isfinite(lo) and math.isfinite(hi) else None
+
+
+def _summarise_axes(ax: Any, budget: _Budget, skipped: list[int]) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "xlabel": _text(ax.get_xlabel()), "ylabel": _text(ax.get_ylabel()),
+        "title": _text(ax.get_title()),
+        "xlim": _limits(ax.get_xlim()), "ylim": _limits(ax.get_ylim()),
+        "xscale": _scale(ax.get_xscale()), "yscale": _scale(ax.get_yscale()),
+        "aspect": _aspect(ax.get_aspect()),
+        "lines": [], "scatters": [], "contours": [],
+    }
+    artists = [*ax.get_lines(), *ax.collections]
+    out["n_artists"] = len(artists)
+    kept = 0
+    for artist in artists:
+        if kept >= MAX_ARTISTS:
+            budget.truncated = True
+            break
+        try:
+            kind, entries = _summarise_artist(ax, artist, budget, MAX_ARTISTS - kept)
+        except Exception:
+            skipped[0] += 1
+            continue
+        out[kind].extend(entries)
+        kept += len(entries)
+    return out
+
+
+def _scale(name: Any) -> str:
+    return name if name in SCALES else "linear"
+
+
+def _aspect(value: Any) -> float | None:
+    """A fixed data aspect ratio (``set_aspect("equal")`` is 1.0), or None for "auto"."""
+    try:
+        ratio = float(value)
+    except (TypeError, ValueError):
+        return None
+    return ratio if math.isfinite(ratio) and ratio > 0 else None
+
+
+def _summarise_artist(ax: Any, artist: Any, budget: _Budget, room: int) -> tuple[str, list[dict[str, Any]]]:
+    """The summary entries of one artist (at most ``room``), and which list they go to."""
+    from matplotlib.collections import LineCollection, PathCollection
+    from matplotlib.contour import ContourSet
+    from matplotlib.lines import Line2D
+
+    if isinstance(artist, Line2D):
+        return "lines", [_line(ax, artist, budget)]
+    if isinstance(artist, ContourSet) or _looks_like_contour(artist):
+        return "contours", [_contour(ax, artist, budget)]
+    if isinstance(artist, PathCollection):
+        if artist.get_offset_transform() is not ax.transData:
+            return "scatters", []
+        xy = _as_xy(artist.get_offsets())
+        return "scatters", [_points(xy, budget)]
+    if isinstance(artist, LineCollection):
+        if artist.get_transform() is not ax.transData:
+            return "lines", []
+        entries = []
+        for seg in artist.get_segments()[:room]:
+            entry = _points(_as_xy(seg), budget)
+            entry.update(kind="segment", joined=True, markers=False)
+            entries.append(entry)
+        return "lines", entries
+    return "lines", []  # fills, images, meshes: not part of any exercise
+
+
+def _looks_like_contour(artist: Any) -> bool:
+    """Duck-typed ContourSet (for subclasses or other matplotlib layouts)."""
+    return all(hasattr(artist, a) for a in ("levels", "filled", "get_paths", "layers"))
+
+
+def _as_xy(data: Any) -> np.ndarray:
+    arr: np.ndarray = np.asarray(np.ma.filled(np.ma.asarray(data, dtype=float), np.nan), dtype=float)
+    if arr.ndim != 2 or arr.shape[1] != 2:
+        return np.zeros((0, 2))
+    return arr
+
+
+def _subsample(n: int, k: int) -> np.ndarray:
+    """``k`` evenly spread indices of ``range(n)``, always with the first and last."""
+    if k >= n:
+        return np.arange(n)
+    if k <= 0:
+        return np.zeros(0, dtype=int)
+    if k == 1:
+        return np.zeros(1, dtype=int)
+    return (np.arange(k) * (n - 1)) // (k - 1)  # strictly increasing because k <= n
+
+
+def _bbox(xy: np.ndarray) -> list[float] | None:
+    if not len(xy):
+        return None
+    lo, hi = xy.min(axis=0), xy.max(axis=0)
+    return [float(lo[0]), float(hi[0]), float(lo[1]), float(hi[1])]
+
+
+def _points(xy: np.ndarray, budget: _Budget, cap: int = MAX_POINTS) -> dict[str, Any]:
+    """Finite points (x, y), their count and extent before subsampling, a capped sample."""
+    xy = xy[np.all(np.isfinite(xy), axis=1)]
+    idx = _subsample(len(xy), budget.take(len(xy), cap))
+    keep = xy[idx]
+    return {"x": keep[:, 0].tolist(), "y": keep[:, 1].tolist(), "n": len(xy), "bbox": _bbox(xy)}
+
+
+def _no_style(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and value.strip().lower() in ("", "none"))
+
+
+def _line(ax: Any, line: Any, budget: _Budget) -> dict[str, Any]:
+    joined = not _no_style(line.get_linestyle()) and float(line.get_linewidth()) > 0
+    markers = not _no_style(line.get_marker()) and float(line.get_markersize()) > 0
+    style = {"joined": joined, "markers": markers}
+    if type(line).__name__ in ("AxLine", "_AxLine"):
+        return {**_axline(ax, line, budget), **style, "markers": False}
+    transform = line.get_transform()
+    xy = _as_xy(line.get_xydata())
+    if transform is ax.transData:
+        kind = "data"
+    elif transform is ax.get_xaxis_transform(which="grid"):  # axvline: x data, y axes
+        kind, xy = "vline", _to_data(ax, xy, axis=1)
+    elif transform is ax.get_yaxis_transform(which="grid"):  # axhline: y data, x axes
+        kind, xy = "hline", _to_data(ax, xy, axis=0)
+    else:
+        kind, xy = "other", np.zeros((0, 2))
+    return {"kind": kind, **_points(xy, budget), **style}
+
+
+def _to_data(ax: Any, xy: np.ndarray, axis: int) -> np.ndarray:
+    """Turn the axes-fraction coordinate ``axis`` of each point into data coordinates."""
+    frac = np.zeros_like(xy)
+    frac[:, axis] = xy[:, axis]
+    data = ax.transData.inverted().transform(ax.transAxes.transform(frac))
+    out = xy.copy()
+    out[:, axis] = data[:, axis]
+    return out
+
+
+def _axline(ax: Any, line: Any, budget: _Budget) -> dict[str, Any]:
+    """An infinite line (``axline``) by its two defining points in data coordinates."""
+    if getattr(line, "_transform", ax.transData) is not ax.transData:
+        return {"kind": "other", **_points(np.zeros((0, 2)), budget)}
+    x1, y1 = (float(v) for v in line.get_xy1())
+    xy2, slope = line.get_xy2(), line.get_slope()
+    if xy2 is not None:
+        x2, y2 = (float(v) for v in xy2)
+    elif slope is not None and math.isinf(float(slope)):
+        x2, y2 = x1, y1 + 1.0
+    else:
+        x2, y2 = x1 + 1.0, y1 + float(slope)
+    entry = _points(np.array([[x1, y1], [x2, y2]]), budget)
+    entry["kind"] = "axline"
+    return entry
+
+
+def _contour(ax: Any, cs: Any, budget: _Budget) -> dict[str, Any]:
+    """Levels, filled or not, extent, and per path its level (or band) and some vertices."""
+    from matplotlib.path import Path
+
+    levels = np.asarray(cs.levels, dtype=float).ravel()
+    edges = np.asarray(getattr(cs, "_levels", levels), dtype=float).ravel()  # with extend= bands
+    filled = bool(cs.filled)
+    paths = list(cs.get_paths())
+    if filled and len(paths) == len(edges) - 1:
+        bounds = [(edges[i], edges[i + 1]) for i in range(len(paths))]
+    elif not filled and len(paths) == len(levels):
+        bounds = [(v, v) for v in levels]
+    else:
+        bounds = [(np.nan, np.nan)] * len(paths)  # layout unknown: levels not attributed
+    data = getattr(cs, "get_transform", lambda: ax.transData)() is ax.transData
+    entries: list[dict[str, Any]] = []
+    boxes = []
+    for i in _subsample(len(paths), MAX_LEVELS) if data else []:
+        path = paths[i]
+        verts = np.asarray(path.vertices, dtype=float)
+        codes = path.codes
+        if codes is None:
+            codes = np.full(len(verts), Path.LINETO, dtype=np.uint8)
+            if len(codes):
+                codes[0] = Path.MOVETO
+        keep = (codes != Path.CLOSEPOLY) & (codes != Path.STOP) & np.all(np.isfinite(verts), axis=1)
+        segment = np.cumsum(codes == Path.MOVETO)[keep]
+        verts = verts[keep]
+        if not len(verts):
+            continue
+        boxes.append(verts.min(axis=0))
+        boxes.append(verts.max(axis=0))
+        idx = _subsample(len(verts), budget.take(len(verts), MAX_LEVEL_POINTS))
+        seg = segment[idx]
+        lo, hi = bounds[i]
+        entries.append({
+            "lo": _edge(lo), "hi": _edge(hi), "n": len(verts),
+            "x": verts[idx, 0].tolist(), "y": verts[idx, 1].tolist(),
+            "breaks": [int(j) for j in np.flatnonzero(np.diff(seg)) + 1],
+        })
+    box = _bbox(np.array(boxes)) if boxes else None
+    shown = levels[np.isfinite(levels)][:MAX_LEVELS * 4]
+    return {"filled": filled, "levels": shown.tolist(), "n_paths": len(paths), "paths": entries, "bbox": box}
+
+
+def _edge(value: float) -> float | None:
+    return float(value) if math.isfinite(value) and abs(value) < UNBOUNDED else None
+
+
+# --------------------------------------------------------------------------- validation
+
+
+@dataclass
+class Line:
+    kind: str
+    x: np.ndarray
+    y: np.ndarray
+    n: int
+    bbox: tuple[float, float, float, float] | None
+    joined: bool = True
+    markers: bool = False
+
+    @property
+    def xy(self) -> np.ndarray:
+        return np.column_stack([self.x, self.y])
+
+    @property
+    def complete(self) -> bool:
+        """Every point is in the summary (nothing was left out by the size caps)."""
+        return len(self.x) == self.n
+
+
+@dataclass
+class Level:
+    lo: float | None
+    hi: float | None
+    x: np.ndarray
+    y: np.ndarray
+    n: int
+    breaks: list[int]
+
+
+@dataclass
+class Contour:
+    filled: bool
+    levels: np.ndarray
+    paths: list[Level]
+    bbox: tuple[float, float, float, float] | None
+
+
+@dataclass
+class Axes:
+    xlabel: str
+    ylabel: str
+    title: str
+    xlim: tuple[float, float] | None
+    ylim: tuple[float, float] | None
+    xscale: str
+    yscale: str
+    aspect: float | None = None
+    lines: list[Line] = field(default_factory=list)
+    scatters: list[Line] = field(default_factory=list)
+    contours: list[Contour] = field(default_factory=list)
+
+    def marker_points(self) -> np.ndarray:
+        """Every point drawn as a marker: scatter points and the markers of lines."""
+        parts = [s.xy for s in self.scatters]
+        parts += [ln.xy for ln in self.lines if ln.kind == "data" and ln.markers]
+        return np.concatenate(parts) if parts else np.zeros((0, 2))
+
+    def joined_lines(self, *kinds: str) -> list[Line]:
+        """Lines of these kinds drawn with a line style (and with points in the summary)."""
+        return [ln for ln in self.lines if ln.joined and ln.kind in kinds and len(ln.x)]
+
+
+@dataclass
+class FigureData:
+    label: str
+    axes: list[Axes]
+    error: str | None = None
+
+
+def _fail(what: str) -> FigureDataError:
+    return FigureDataError(f"malformed figure data: {what}")
+
+
+def _get(d: Any, key: str) -> Any:
+    if type(d) is not dict:
+        raise _fail("an object was expected")
+    if key not in d:
+        raise _fail(f"'{key}' is missing")
+    return d[key]
+
+
+def _str(v: Any) -> str:
+    if type(v) is not str or len(v) > MAX_TEXT:
+        raise _fail("a short text was expected")
+    return v
+
+
+def _bool(v: Any) -> bool:
+    if type(v) is not bool:
+        raise _fail("true or false was expected")
+    return v
+
+
+def _count(v: Any) -> int:
+    if type(v) is not int or not 0 <= v <= 10**9:
+        raise _fail("a count was expected")
+    return v
+
+
+def _list(v: Any, limit: int) -> list[Any]:
+    if type(v) is not list or len(v) > limit:
+        raise _fail("a short list was expected")
+    return v
+
+
+def _numbers(v: Any, limit: int) -> np.ndarray:
+    items = _list(v, limit)
+    if not {type(x) for x in items} <= {int, float}:
+        raise _fail("numbers were expected")
+    try:
+        arr = np.asarray(items, dtype=float)
+    except (OverflowError, ValueError, TypeError):
+        raise _fail("numbers were expected") from None
+    if not np.all(np.isfinite(arr)):
+        raise _fail("a number is not finite")
+    return arr
+
+
+def _number_or_none(v: Any) -> float | None:
+    return None if v is None else float(_numbers([v], 1)[0])
+
+
+def _box(v: Any) -> tuple[float, float, float, float] | None:
+    if v is None:
+        return None
+    b = _numbers(v, 4)
+    if len(b) != 4 or b[0] > b[1] or b[2] > b[3]:
+        raise _fail("a bad extent")
+    return (float(b[0]), float(b[1]), float(b[2]), float(b[3]))
+
+
+def _pair(v: Any) -> tuple[float, float] | None:
+    if v is None:
+        return None
+    p = _numbers(v, 2)
+    if len(p) != 2:
+        raise _fail("a pair of limits was expected")
+    return (float(p[0]), float(p[1]))
+
+
+class _Tally:
+    """Counts the points of an untrusted summary against the figure-wide cap."""
+
+    def __init__(self) -> None:
+        self.points = 0
+
+    def add(self, n: int) -> None:
+        self.points += n
+        if self.points > MAX_TOTAL_POINTS:
+            raise _fail("too many points")
+
+
+def _parse_xy(d: Any, tally: _Tally, limit: int) -> tuple[np.ndarray, np.ndarray, int]:
+    x, y = _numbers(_get(d, "x"), limit), _numbers(_get(d, "y"), limit)
+    n = _count(_get(d, "n"))
+    if len(x) != len(y) or n < len(x):
+        raise _fail("inconsistent point counts")
+    tally.add(len(x))
+    return x, y, n
+
+
+def _parse_line(d: Any, tally: _Tally) -> Line:
+    kind = _get(d, "kind")
+    if kind not in LINE_KINDS:
+        raise _fail("an unknown kind of line")
+    x, y, n = _parse_xy(d, tally, MAX_POINTS)
+    return Line(kind, x, y, n, _extent(d, n), _bool(_get(d, "joined")), _bool(_get(d, "markers")))
+
+
+def _parse_scatter(d: Any, tally: _Tally) -> Line:
+    x, y, n = _parse_xy(d, tally, MAX_POINTS)
+    return Line("scatter", x, y, n, _extent(d, n), joined=False, markers=True)
+
+
+def _extent(d: Any, n: int) -> tuple[float, float, float, float] | None:
+    """The extent of ``n`` points: present exactly when there are points."""
+    box = _box(_get(d, "bbox"))
+    if (box is None) != (n == 0):
+        raise _fail("an extent that does not match the points")
+    return box
+
+
+def _parse_contour(d: Any, tally: _Tally) -> Contour:
+    paths = []
+    for p in _list(_get(d, "paths"), MAX_LEVELS):
+        x, y, n = _parse_xy(p, tally, MAX_LEVEL_POINTS)
+        breaks = _list(_get(p, "breaks"), MAX_LEVEL_POINTS)
+        if not all(type(b) is int and 0 < b < len(x) for b in breaks) or breaks != sorted(set(breaks)):
+            raise _fail("bad contour segments")
+        paths.append(Level(_number_or_none(_get(p, "lo")), _number_or_none(_get(p, "hi")), x, y, n, breaks))
+    levels = _numbers(_get(d, "levels"), MAX_LEVELS * 4)
+    return Contour(_bool(_get(d, "filled")), levels, paths, _box(_get(d, "bbox")))
+
+
+def _parse_axes(d: Any, tally: _Tally) -> Axes:
+    scales = [_get(d, "xscale"), _get(d, "yscale")]
+    if any(s not in SCALES for s in scales):
+        raise _fail("an unknown axis scale")
+    aspect = _number_or_none(_get(d, "aspect"))
+    if aspect is not None and not 1e-6 <= aspect <= 1e6:
+        raise _fail("an aspect ratio out of range")
+    ax = Axes(_str(_get(d, "xlabel")), _str(_get(d, "ylabel")), _str(_get(d, "title")),
+              _pair(_get(d, "xlim")), _pair(_get(d, "ylim")), scales[0], scales[1], aspect)
+    lines = _list(_get(d, "lines"), MAX_ARTISTS)
+    scatters = _list(_get(d, "scatters"), MAX_ARTISTS)
+    contours = _list(_get(d, "contours"), MAX_ARTISTS)
+    if len(lines) + len(scatters) + len(contours) > MAX_ARTISTS:
+        raise _fail("too many artists")
+    ax.lines = [_parse_line(v, tally) for v in lines]
+    ax.scatters = [_parse_scatter(v, tally) for v in scatters]
+    ax.contours = [_parse_contour(v, tally) for v in contours]
+    return ax
+
+
+def parse_summary(data: Any) -> FigureData:
+    """Validate an (untrusted) summary and return it as typed data.
+
+    Raises :class:`FigureDataError` for anything :func:`summarise` would never
+    produce: wrong types, missing keys, non-finite numbers, or sizes past the caps.
+    """
+    if _get(data, "v") != VERSION:
+        raise _fail("unknown version")
+    error = data.get("error")
+    if error is not None:
+        _str(error)
+    tally = _Tally()
+    axes = [_parse_axes(a, tally) for a in _list(_get(data, "axes"), MAX_AXES)]
+    return FigureData(_str(_get(data, "label")), axes, error)
+
+
+def figure_summary(value: Any) -> Any | None:
+    """The summary inside a decoded ``{"$figure": ...}`` value, or None for anything else."""
+    if type(value) is dict and len(value) == 1 and "$figure" in value:
+        return value["$figure"]
+    return None
+
+
+# --------------------------------------------------------------------------- judging
+
+Requirement = Callable[[Axes], "str | None"]  # None when the axes shows it, else the reason
+
+
+def _not_a_figure(value: Any) -> Verdict:
+    type_name = getattr(value, "type_name", None)  # a ``grader.wire.Unsupported``
+    plain = (type(None), bool, int, float, str, tuple, list, dict, np.ndarray, np.generic)
+    if not isinstance(type_name, str) and not isinstance(value, plain):  # in-process: the object
+        type_name = f"{type(value).__module__}.{type(value).__qualname__}"
+    if value is None:
+        reason = "returned None, not the Figure (is `return fig` missing?)"
+    elif isinstance(type_name, str) and "Axes" in type_name:
+        reason = "returned an Axes, not its Figure (return `fig`, or `ax.figure`)"
+    elif isinstance(value, (tuple, list)):
+        reason = f"returned a {type(value).__name__}; return only the matplotlib Figure"
+    elif isinstance(type_name, str):
+        reason = f"returned a {type_name.rsplit('.', 1)[-1]} object, not a matplotlib Figure"
+    else:
+        reason = f"returned {show(value)}, not a matplotlib Figure"
+    return Verdict(False, "wrong type", reason, "a matplotlib Figure", show(value))
+
+
+def check_figure(actual: Any, expected: Any) -> Verdict:
+    """Whether the submission's figure shows what the exercise asks, judged against
+    the reference figure. ``actual`` is untrusted: anything malformed fails."""
+    ref_data = figure_summary(expected)
+    if ref_data is None:
+        raise ValueError("the reference did not return a figure")
+    ref = parse_summary(ref_data)
+    check = EXERCISES.get(ref.label)
+    if check is None or not ref.axes:
+        raise ValueError(f"the reference figure does not name a known exercise ({ref.label!r})")
+    data = figure_summary(actual)
+    if data is None:
+        return _not_a_figure(actual)
+    try:
+        fig = parse_summary(data)
+    except FigureDataError:
+        return Verdict(False, "wrong type", "the figure's data could not be read (it is malformed)")
+    if fig.error:
+        return Verdict(False, "error", "the figure could not be read")
+    if not fig.axes:
+        return Verdict(False, "empty", "the figure is empty: it has no axes (use fig.add_subplot())")
+    try:
+        requirements = check(ref.axes[0])
+    except (IndexError, ValueError, ZeroDivisionError) as exc:
+        raise ValueError(f"the reference figure is not as its check expects: {exc}") from None
+    return _judge(fig, requirements)
+
+
+def _judge(fig: FigureData, requirements: list[Requirement]) -> Verdict:
+    """Pass when one axes meets every requirement; otherwise report the closest axes."""
+    best: list[str] | None = None
+    for ax in fig.axes:
+        try:
+            with np.errstate(all="ignore"):
+                reasons = [r for req in requirements if (r := req(ax))]
+        except (ArithmeticError, ValueError, IndexError, TypeError):  # odd numbers: never crash
+            reasons = ["the figure's data could not be checked"]
+        if not reasons:
+            return PASS
+        if best is None or len(reasons) < len(best):
+            best = reasons
+    assert best is not None
+    return Verdict(False, "wrong value", "; ".join(best[:3]))
+
+
+def _span(*parts: np.ndarray) -> float:
+    """The extent of some numbers; never zero (falls back to their size, or 1)."""
+    values = np.concatenate([np.ravel(p) for p in parts])
+    extent = float(values.max() - values.min()) if values.size else 0.0
+    return extent if extent > 0 else max(float(np.abs(values).max()) if values.size else 0.0, 1.0)
+
+
+def _matched(wanted: np.ndarray, drawn: np.ndarray, tol_x: float, tol_y: float) -> np.ndarray:
+    """For each wanted point, whether some drawn point is within the tolerances."""
+    if not len(wanted):
+        return np.zeros(0, dtype=bool)
+    if not len(drawn):
+        return np.zeros(len(wanted), dtype=bool)
+    near = (np.abs(wanted[:, None, 0] - drawn[None, :, 0]) <= tol_x) & (
+        np.abs(wanted[:, None, 1] - drawn[None, :, 1]) <= tol_y)
+    return near.any(axis=1)
+
+
+def _same_set(a: np.ndarray, b: np.ndarray, tol_x: float, tol_y: float) -> bool:
+    return len(a) == len(b) and bool(_matched(a, b, tol_x, tol_y).all() and _matched(b, a, tol_x, tol_y).all())
+
+
+def _labelled(ax: Axes) -> str | None:
+    missing = [name for name, text in (("x", ax.xlabel), ("y", ax.ylabel)) if not text.strip()]
+    if not missing:
+        return None
+    which = " and ".join(f"the {m} axis" for m in missing)
+    return f"{which} {'has' if len(missing) == 1 else 'have'} no label (use ax.set_xlabel / ax.set_ylabel)"
+
+
+def _reference_line(ax: Axes) -> Line:
+    lines = ax.joined_lines("data")
+    if not lines:
+        raise ValueError("no joined line")
+    return lines[0]
+
+
+# ----- plot_log_penalty: -log_base(p) for p in (0, 1]
+
+
+def _log_penalty(ref: Axes) -> list[Requirement]:
+    line = _reference_line(ref)
+    inside = (line.x > 0) & (line.x < 0.9)
+    k = float(np.median(line.y[inside] / -np.log(line.x[inside])))  # 1 / ln(base)
+
+    def follows(ln: Line, factor: float) -> bool:
+        if not len(ln.x) or np.any(ln.x <= 0):
+            return False
+        want = -factor * np.log(ln.x)
+        return bool(np.all(np.abs(ln.y - want) <= POSITION_TOL * np.maximum(1.0, np.abs(want))))
+
+    def log_shaped(ln: Line) -> float | None:
+        """The factor c if the line is y = -c ln p for some c other than k."""
+        ok = (ln.x > 0) & (np.abs(ln.x - 1) > 0.1)
+        if ok.sum() < 2:
+            return None
+        c = float(np.median(ln.y[ok] / -np.log(ln.x[ok])))
+        return c if follows(ln, c) else None
+
+    def curve(ax: Axes) -> str | None:
+        lines = ax.joined_lines("data")
+        on = [ln for ln in lines if follows(ln, k)]
+        if not on:
+            shapes = [log_shaped(ln) for ln in lines]
+            if any(c is not None and c < 0 for c in shapes):
+                return "the curve goes down instead of up: the penalty is minus the logarithm"
+            if any(c is not None for c in shapes):
+                return "the curve has the shape of a logarithm but in the wrong base"
+            if any(s.n and follows(s, k) for s in ax.scatters + [ln for ln in ax.lines if ln.markers]):
+                return "the penalty is drawn as separate points; join them into a curve"
+            return "no line shows the penalty -log(p) in the requested base"
+        best = max(on, key=lambda ln: ln.n)
+        lo, hi = (best.bbox[0], best.bbox[1]) if best.bbox else (0.0, 0.0)
+        if lo <= 0 or hi > 1 + 1e-9:
+            return "p is a probability: draw the curve only for p in (0, 1]"
+        if lo > NEAR_ZERO_P:
+            return "the curve does not reach close to p = 0, where the penalty rises steeply"
+        if hi < NEAR_ONE_P:
+            return "the curve does not reach p = 1"
+        if best.n < MIN_CURVE_SAMPLES:
+            return f"the curve has too few samples (use at least {MIN_CURVE_SAMPLES} values of p)"
+        return None
+
+    return [curve, _labelled]
+
+
+# ----- plot_fit: the data as points and the line y = a x + b across the data
+
+
+def _fit(ref: Axes) -> list[Requirement]:
+    data = ref.scatters[0].xy
+    line = _reference_line(ref)
+    (x1, x2), (y1, y2) = line.x[[0, -1]], line.y[[0, -1]]
+    a = (y2 - y1) / (x2 - x1)
+    b = y1 - a * x1
+    xs = data[:, 0]
+    tol_x = POSITION_TOL * _span(xs)
+    tol_y = POSITION_TOL * _span(data[:, 1], a * xs + b)
+    cover = COVER_TOL * _span(xs)
+
+    def joins_data(ax: Axes) -> bool:
+        return any(_same_set(data, ln.xy, tol_x, tol_y) for ln in ax.joined_lines("data"))
+
+    def points(ax: Axes) -> str | None:
+        if _matched(data, ax.marker_points(), tol_x, tol_y).all():
+            return None
+        if joins_data(ax):
+            return "the data is drawn as a line; draw it as separate points (scatter, or a marker such as 'o')"
+        return "not every data point is drawn as a point (scatter, or a marker such as 'o')"
+
+    def not_joined(ax: Axes) -> str | None:
+        if _matched(data, ax.marker_points(), tol_x, tol_y).all() and joins_data(ax):
+            return "the data points are joined by a line; show them as separate points"
+        return None  # (without the points, ``points`` already says what is wrong)
+
+    def on_line(ln: Line) -> bool:
+        return bool(np.all(np.abs(ln.y - (a * ln.x + b)) <= tol_y)) and float(np.ptp(ln.x)) > 0
+
+    def model(ax: Axes) -> str | None:
+        lines = ax.joined_lines("data", "segment", "axline")
+        on = [ln for ln in lines if on_line(ln)]
+        for ln in on:
+            if ln.kind == "axline":
+                return None
+            if ln.bbox and ln.bbox[0] <= xs.min() + cover and ln.bbox[1] >= xs.max() - cover:
+                return None
+        if on:
+            return "the line y = a*x + b does not span the data's x range"
+        return "no line follows y = a*x + b for the given a and b"
+
+    return [points, not_joined, model, _labelled]
+
+
+# ----- plot_loss_curve: L(a) on centred data at the given a values, minimiser marked
+
+
+def _loss_curve(ref: Axes) -> list[Requirement]:
+    curve_ref = _reference_line(ref).xy
+    best = [ln for ln in ref.lines if ln.markers and not ln.joined and ln.n == 1][0].xy[0]
+    a_star, l_star = float(best[0]), float(best[1])
+    tol_a = POSITION_TOL * _span(curve_ref[:, 0], np.array([a_star]))
+    tol_l = POSITION_TOL * _span(curve_ref[:, 1], np.array([l_star]))
+    quadratic = np.polyfit(curve_ref[:, 0], curve_ref[:, 1], 2) if len(curve_ref) >= 3 else None
+    a_grid_best = float(curve_ref[np.argmin(curve_ref[:, 1]), 0])
+
+    def is_curve(ln: Line) -> bool:
+        if not _matched(curve_ref, ln.xy, tol_a, tol_l).all():
+            return False
+        if quadratic is None:
+            return _same_set(curve_ref, ln.xy, tol_a, tol_l)
+        return bool(np.all(np.abs(np.polyval(quadratic, ln.x) - ln.y) <= tol_l))
+
+    def curve(ax: Axes) -> str | None:
+        lines = ax.joined_lines("data")
+        if any(is_curve(ln) for ln in lines):
+            return None
+        if any(_matched(curve_ref, s.xy, tol_a, tol_l).all() for s in ax.scatters):
+            return "the loss values are drawn as separate points; join them into a curve"
+        return "no line shows L(a) at the given values of a (is the data centred first?)"
+
+    def marks_x(ax: Axes) -> list[float]:
+        """Where something marks a value of a: lone points and vertical lines."""
+        lone = [s for s in ax.scatters + ax.lines if s.markers and not s.joined and s.n <= 3]
+        xs = [float(v) for s in lone for v in s.x]
+        for ln in ax.joined_lines("vline", "data", "segment"):
+            if ln.kind == "vline" or (ln.n >= 2 and float(np.ptp(ln.x)) <= tol_a and float(np.ptp(ln.y)) > 0):
+                xs.append(float(ln.x[0]))
+        return xs
+
+    def minimum(ax: Axes) -> str | None:
+        if _matched(np.array([[a_star, l_star]]), ax.marker_points(), tol_a, tol_l).all():
+            return None
+        for ln in ax.joined_lines("vline", "data", "segment"):
+            if ln.kind == "vline" or (ln.n >= 2 and float(np.ptp(ln.y)) > 0):
+                if np.all(np.abs(ln.x - a_star) <= tol_a):
+                    return None
+        xs = np.array(marks_x(ax))
+        if xs.size and np.any(np.abs(xs - a_grid_best) <= tol_a):
+            return ("the minimum is marked at the best of the given a values, not at the exact "
+                    "minimiser a = sum(x_c y_c) / sum(x_c ** 2)")
+        return ("the minimising a is not marked (a point at (a, L(a)) or a vertical line at a, "
+                "with a = sum(x_c y_c) / sum(x_c ** 2))")
+
+    return [curve, minimum]
+
+
+# ----- plot_descent_path: contours of x0^2 + x1^2 and the trajectory joined in order
+
+
+def _descent_path(ref: Axes) -> list[Requirement]:
+    path = _reference_line(ref).xy
+    tol = POSITION_TOL * max(_span(path[:, 0]), _span(path[:, 1]))
+    cover = COVER_TOL * max(_span(path[:, 0]), _span(path[:, 1]))
+    lo, hi = path.min(axis=0), path.max(axis=0)
+
+    def same_path(ln: Line) -> bool:
+        if ln.n != len(path) or len(ln.x) != len(path):
+            return False
+        xy = ln.xy
+        return bool(np.all(np.abs(xy - path) <= tol) or np.all(np.abs(xy[::-1] - path) <= tol))
+
+    def trajectory(ax: Axes) -> str | None:
+        lines = ax.joined_lines("data", "segment")
+        if any(same_path(ln) for ln in lines):
+            return None
+        if any(_same_set(path, ln.xy, tol, tol) for ln in lines):
+            return "the trajectory's points are joined in the wrong order"
+        if _matched(path, ax.marker_points(), tol, tol).all():
+            return "the trajectory's points are not joined by a line"
+        return "no line shows the trajectory"
+
+    def right_function(cs: Contour) -> bool:
+        if not cs.paths:
+            return False
+        known = [lv for lv in cs.paths if lv.lo is not None or lv.hi is not None]
+        bounds = np.array([v for lv in known for v in (lv.lo, lv.hi) if v is not None])
+        if not len(known) or not len(bounds):
+            return False
+        slack = CONTOUR_TOL * _span(bounds)
+        for lv in known:
+            f = lv.x**2 + lv.y**2
+            if lv.lo is not None and np.any(f < lv.lo - slack):
+                return False
+            if lv.hi is not None and np.any(f > lv.hi + slack):
+                return False
+        return True
+
+    def covers(cs: Contour) -> bool:
+        b = cs.bbox
+        return b is not None and b[0] <= lo[0] + cover and b[1] >= hi[0] - cover and \
+            b[2] <= lo[1] + cover and b[3] >= hi[1] - cover
+
+    def contours(ax: Axes) -> str | None:
+        if not ax.contours:
+            return "no contour lines are drawn (use ax.contour)"
+        right = [cs for cs in ax.contours if right_function(cs)]
+        if not right:
+            return "the contour lines are not those of x0 ** 2 + x1 ** 2"
+        if not any(covers(cs) for cs in right):
+            return "the contour lines do not cover the whole trajectory"
+        return None
+
+    return [trajectory, contours]
+
+
+# The reference figure's label names its exercise (solutions/plots.py sets it).
+EXERCISES: dict[str, Callable[[Axes], list[Requirement]]] = {
+    "plot_log_penalty": _log_penalty,
+    "plot_fit": _fit,
+    "plot_loss_curve": _loss_curve,
+    "plot_descent_path": _descent_path,
+}

@@ -1,0 +1,429 @@
+"""The nbgrader integration, checked against the real nbgrader.
+
+One course folder is exported and run through ``nbgrader generate_assignment``
+and ``nbgrader autograde`` (subprocesses, the installed CLI) for two students,
+to keep the run short: "reference" fills in the reference everywhere; "mixed"
+hands in the untouched release notebooks, except for the notebook of one known
+mistake, which holds the reference plus that mistake. Each autograded cell's score in nbgrader's
+gradebook must equal our own score of the same test on the same code (the code
+cells of the submitted notebook, run in-process and judged by
+``grader.scoring``), so the totals agree too. ``grader.gradebook.record`` is
+then read back through ``nbgrader.api.Gradebook`` and ``nbgrader export``.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import types
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+pytest.importorskip("nbgrader", reason='nbgrader is not installed (pip install -e ".[nbgrader]")')
+
+import nbformat  # noqa: E402 - only once nbgrader (which brings it) is known to be there
+
+from grader import probes  # noqa: E402
+from grader.nbgrader_export import (  # noqa: E402
+    BEGIN_SOLUTION,
+    END_SOLUTION,
+    check_code,
+    export,
+    layout,
+    literal,
+    pretty,
+)
+from grader.plan import build_plan, load_solution_module, run_calls  # noqa: E402
+from grader.scoring import StudentResult, score  # noqa: E402
+from grader.wire import Fn  # noqa: E402
+
+ASSIGNMENT = "ps1"
+STUDENTS = ("reference", "mixed")
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def nbgrader(course_dir: Path, *args: str, timeout: float = 240) -> subprocess.CompletedProcess:
+    """Run the installed nbgrader CLI in the course folder (fails the test on a non-zero exit)."""
+    bindir = Path(sys.executable).parent
+    exe = bindir / "nbgrader"
+    cmd = [str(exe)] if exe.is_file() else [sys.executable, "-m", "nbgrader"]
+    env = {**os.environ, "PATH": f"{bindir}{os.pathsep}{os.environ.get('PATH', '')}",
+           "JUPYTER_CONFIG_DIR": str(course_dir / ".jupyter-config")}  # no user config
+    env.pop("PYTHONPATH", None)
+    proc = subprocess.run([*cmd, *args, "--log-level=WARN"], cwd=course_dir, capture_output=True, text=True,
+                          timeout=timeout, env=env)
+    assert proc.returncode == 0, f"nbgrader {' '.join(args)} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+    return proc
+
+
+def grade_ids(nb: Any) -> dict[str, Any]:
+    return {c.metadata["nbgrader"]["grade_id"]: c for c in nb.cells if "nbgrader" in c.metadata}
+
+
+def notebook_module(path: Path, name: str) -> types.ModuleType:
+    """The submission's code: the setup and answer cells of the notebook, run as one module."""
+    mod = types.ModuleType(name)
+    for cell in nbformat.read(path, as_version=4).cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if cell.cell_type != "code" or meta.get("grade"):
+            continue
+        code = "\n".join(line for line in cell.source.splitlines() if not line.lstrip().startswith("%"))
+        try:
+            exec(compile(code, f"{path.name}:{meta.get('grade_id')}", "exec"), mod.__dict__)  # noqa: S102
+        except NotImplementedError:  # an untouched release cell may raise at top level
+            pass
+    return mod
+
+
+def our_result(plan: Any, submitted: Path, student: str) -> StudentResult:
+    """What ``grader.scoring`` gives the code in ``submitted/<student>/<assignment>/``."""
+    modules = {m: notebook_module(submitted / f"{m}.ipynb", f"_nb_{student}_{m}") for m in plan.course.modules}
+    return score(plan, run_calls(modules, plan.calls), student_id=student)
+
+
+def pick_mistake(plan: Any) -> tuple[str, str]:
+    """(function, source) of the first catalogued mistake that loses some, not all, of its
+    function's points (so per-test points matter), or a written one if there is no catalogue."""
+    try:
+        from grader.mistakes import CATALOGUE
+    except ImportError:
+        CATALOGUE = []
+    course = plan.course
+    for m in CATALOGUE:
+        if m.function not in course.points:
+            continue
+        module = m.function.split(".")[0]
+        mods = {name: load_solution_module(course.root, name, replace=m.source if name == module else None)
+                for name in course.modules}
+        earned = {f.function: f.earned for f in score(plan, run_calls(mods, plan.calls)).functions}
+        if 0 < earned[m.function] < course.points[m.function]:
+            return m.function, m.source
+    return "losses.sse", (
+        "def sse(y, y_hat):\n"
+        "    r = np.ravel(np.asarray(y, dtype=float)) - np.ravel(np.asarray(y_hat, dtype=float))\n"
+        "    return float(np.mean(r ** 2))\n")
+
+
+# --- the pipeline, run once for the module ------------------------------------------------------
+
+
+@dataclasses.dataclass
+class Run:
+    root: Path
+    plan: Any
+    cells: dict[str, list[Any]]
+    mistake: tuple[str, str]
+    nbgrader_scores: dict[str, dict[str, float]]  # student -> grade_id -> score
+    nbgrader_totals: dict[str, float]
+    ours: dict[str, StudentResult]
+    seconds: dict[str, float]
+
+
+@pytest.fixture(scope="module")
+def run(course: Any, tmp_path_factory: pytest.TempPathFactory) -> Run:
+    from nbgrader.api import Gradebook
+
+    seconds: dict[str, float] = {}
+    t0 = time.monotonic()
+    root = tmp_path_factory.mktemp("nbgrader-course")
+    plan = build_plan(course, with_mistakes=False)
+    written = export(course, root, assignment=ASSIGNMENT)
+    assert {p.name for p in written} == {"nbgrader_config.py", *(f"{m}.ipynb" for m in course.modules)}
+    seconds["export"] = time.monotonic() - t0
+
+    t = time.monotonic()
+    nbgrader(root, "generate_assignment", ASSIGNMENT)
+    seconds["generate_assignment"] = time.monotonic() - t
+
+    # Submissions start from the release, as students' would.
+    mistake = pick_mistake(plan)
+    m_module, m_function = mistake[0].split(".")
+    for student in STUDENTS:
+        out = root / "submitted" / student / ASSIGNMENT
+        out.mkdir(parents=True)
+        for module in course.modules:
+            nb = nbformat.read(root / "release" / ASSIGNMENT / f"{module}.ipynb", as_version=4)
+            source = grade_ids(nbformat.read(root / "source" / ASSIGNMENT / f"{module}.ipynb", as_version=4))
+            if student == "reference" or module == m_module:
+                for gid, cell in grade_ids(nb).items():
+                    if cell.metadata["nbgrader"]["solution"]:
+                        cell.source = source[gid].source
+                        if student == "mixed" and gid == m_function:
+                            cell.source += "\n\n\n" + mistake[1]  # redefined: later cells see the mistake
+            nbformat.write(nb, out / f"{module}.ipynb")
+
+    t = time.monotonic()
+    nbgrader(root, "autograde", ASSIGNMENT, timeout=600)
+    seconds["autograde"] = time.monotonic() - t
+
+    scores: dict[str, dict[str, float]] = {}
+    totals: dict[str, float] = {}
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
+        for student in STUDENTS:
+            totals[student] = gb.find_submission(ASSIGNMENT, student).score
+            scores[student] = {}
+            for module in course.modules:
+                for g in gb.find_submission_notebook(module, ASSIGNMENT, student).grades:
+                    scores[student][g.name] = g.score
+    ours = {s: our_result(plan, root / "submitted" / s / ASSIGNMENT, s) for s in STUDENTS}
+    seconds["total"] = time.monotonic() - t0
+    print("nbgrader pipeline timings:", {k: round(v, 1) for k, v in seconds.items()})
+    return Run(root, plan, layout(course, plan.tests), mistake, scores, totals, ours, seconds)
+
+
+# --- the export on its own ----------------------------------------------------------------------
+
+
+def test_literals_round_trip_exactly(plan: Any) -> None:
+    """Every test input and expected value is written as source that evaluates to the same
+    value: same type, dtype, shape and bits."""
+    ns: dict[str, Any] = {"np": np, **probes.PROBES}
+
+    def same(a: Any, b: Any) -> bool:
+        if isinstance(a, Fn):
+            return b is probes.PROBES[a.name]
+        if type(a) is not type(b):
+            return False
+        if isinstance(a, np.ndarray):
+            return a.dtype == b.dtype and a.shape == b.shape and a.tobytes() == b.tobytes()
+        if isinstance(a, (list, tuple)):
+            return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
+        if isinstance(a, dict):
+            return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
+        return bool(a == b)
+
+    values = [v for c, o in zip(plan.calls, plan.expected, strict=True)
+              for v in (*c.args, *dict(c.kwargs).values(), o.value)]
+    values += [np.float32(0.1), np.array([1, 2], dtype=np.int32), np.zeros((0, 3)), np.array(2.5), (1.0,),
+               {"a": [1, 2.5]}, np.arange(40.0).reshape(8, 5) / 3]
+    for v in values:
+        assert same(v, eval(literal(v), ns)), literal(v)  # noqa: S307
+        assert same(v, eval(pretty(v, 4), ns)), pretty(v, 4)  # noqa: S307
+
+
+def test_cells_points_and_ids(course: Any, plan: Any) -> None:
+    cells = layout(course, plan.tests)
+    ids = [tc.grade_id for fcs in cells.values() for fc in fcs for tc in fc.tests]
+    assert len(ids) == len(set(ids)) == len(plan.tests)
+    assert all(re.fullmatch(r"[A-Za-z0-9_-]+", i) and len(i) <= 100 for i in ids)
+    for module, fcs in cells.items():
+        assert [fc.function for fc in fcs] == list(course.modules[module])  # course order holds here
+        for fc in fcs:
+            assert fc.points == pytest.approx(course.modules[module][fc.function], abs=1e-9)
+    assert sum(fc.points for fcs in cells.values() for fc in fcs) == pytest.approx(course.max_total)
+
+
+def test_answer_cells_keep_signature_and_hide_helpers(tmp_path: Path, course: Any) -> None:
+    export(course, tmp_path)
+    nb = nbformat.read(tmp_path / "source" / ASSIGNMENT / "losses.ipynb", as_version=4)
+    sse = grade_ids(nb)["sse"].source
+    head, region = sse.split(BEGIN_SOLUTION)
+    assert head.startswith("def sse(y, y_hat):") and '"""Sum of squared errors' in head
+    assert "def _residuals" in region and region.rstrip().endswith(END_SOLUTION)
+    setup = grade_ids(nb)["setup_losses"].source
+    assert "EPS = 1e-12" in setup and "def check(" in setup and "_residuals" not in setup
+    for text in (c.source for c in nb.cells if c.cell_type == "code"):
+        assert not re.search(r"^\s*(from|import)\s+(grader|solutions|exercises)\b", text, re.M)
+    deriv = nbformat.read(tmp_path / "source" / ASSIGNMENT / "derivatives.ipynb", as_version=4)
+    assert "def bowl(x" in grade_ids(deriv)["setup_derivatives"].source  # probes by name, defined once
+
+
+def test_functions_with_figure_checks_are_left_out(course: Any, plan: Any) -> None:
+    from grader.nbgrader_export import build_notebooks, not_exported
+
+    figure_plan = dataclasses.replace(plan, tests=[dataclasses.replace(t, check="figure")
+                                                   if t.function == "descent.gradient_descent" else t
+                                                   for t in plan.tests])
+    assert not_exported(course, figure_plan.tests) == ["descent.gradient_descent"]
+    cells = layout(course, figure_plan.tests)
+    assert [fc.function for fc in cells["descent"]] == ["gradient_descent_step", "sse_gradient"]
+    nb = build_notebooks(course, figure_plan)["descent"]
+    assert "gradient_descent`" in nb.cells[0].source and "Not in this notebook" in nb.cells[0].source
+    assert "def gradient_descent(" not in "".join(c.source for c in nb.cells)
+
+
+def test_cli_writes_the_course_and_names_the_next_steps(tmp_path: Path, capsys: Any) -> None:
+    from grader.cli import main
+
+    assert main(["nbgrader", str(tmp_path / "c"), "--assignment", "hw1"]) == 0
+    out = capsys.readouterr().out
+    assert (tmp_path / "c" / "source" / "hw1" / "losses.ipynb").is_file()
+    assert "nbgrader generate_assignment hw1" in out and "nbgrader autograde hw1" in out
+    assert main(["nbgrader", str(tmp_path / "d"), "--assignment", "a b"]) != 0
+    err = capsys.readouterr().err
+    assert err.startswith("Error: ") and len(err.strip().splitlines()) == 1
+
+
+def test_cli_without_nbgrader_says_how_to_install(tmp_path: Path, capsys: Any, monkeypatch: Any) -> None:
+    import importlib.util
+
+    from grader import errors
+    from grader.cli import main
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "nbgrader" else real(name, *a))
+    code = main(["nbgrader", str(tmp_path / "c")])
+    err = capsys.readouterr().err.strip()
+    assert code == errors.EXIT_INPUT and len(err.splitlines()) == 1
+    assert 'pip install -e ".[nbgrader]"' in err and not (tmp_path / "c").exists()
+
+
+# --- against the real nbgrader ------------------------------------------------------------------
+
+
+HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS\n?", re.S)
+SOLUTION = re.compile(rf"{BEGIN_SOLUTION}\n(.*?){END_SOLUTION}", re.S)
+FLOAT = re.compile(r"-?\d+\.\d+(?:e-?\d+)?")
+
+
+@pytest.mark.slow
+def test_release_has_no_solutions_and_no_hidden_tests(run: Run, course: Any) -> None:
+    for module in course.modules:
+        source_nb = nbformat.read(run.root / "source" / ASSIGNMENT / f"{module}.ipynb", as_version=4)
+        release_nb = nbformat.read(run.root / "release" / ASSIGNMENT / f"{module}.ipynb", as_version=4)
+        release_text = "\n".join(c.source for c in release_nb.cells)
+        visible = "\n".join(SOLUTION.sub("", HIDDEN.sub("", c.source)) for c in source_nb.cells)
+        source_cells, release_cells = grade_ids(source_nb), grade_ids(release_nb)
+        assert source_cells.keys() == release_cells.keys()
+        for fc in run.cells[module]:
+            body = SOLUTION.search(source_cells[fc.answer_id].source).group(1)
+            for line in body.splitlines():
+                if len(line.strip()) > 6 and not line.strip().startswith("#"):
+                    assert line.strip() not in release_text, f"{module}: solution line in the release: {line}"
+            released = release_cells[fc.answer_id].source
+            assert released.startswith(f"def {fc.function}(") and "raise NotImplementedError()" in released
+            for tc in fc.tests:
+                src, rel = source_cells[tc.grade_id].source, release_cells[tc.grade_id].source
+                hidden = HIDDEN.findall(src)
+                assert bool(hidden) == (not tc.test.public or "that check is hidden" in src)
+                if not tc.test.public:
+                    assert "check(" not in rel and rel.startswith("# Hidden test:"), tc.grade_id
+                    expected = run.plan.expected[run.plan.index(tc.test)].value
+                    assert check_code(tc.test, expected, course) not in release_text
+                for region in hidden:
+                    assert region.strip() not in release_text
+                    for number in FLOAT.findall(region):
+                        if len(number) >= 8 and number not in visible:
+                            assert number not in release_text, f"{tc.grade_id}: hidden {number} in the release"
+
+
+@pytest.mark.slow
+def test_reference_gets_full_marks(run: Run, course: Any) -> None:
+    assert run.nbgrader_totals["reference"] == pytest.approx(course.max_total, abs=1e-6)
+    assert all(v == pytest.approx(tc.points) for fcs in run.cells.values() for fc in fcs for tc in fc.tests
+               for v in [run.nbgrader_scores["reference"][tc.grade_id]])
+    assert run.ours["reference"].total == pytest.approx(course.max_total, abs=1e-6)
+
+
+def _nbgrader_function_scores(run: Run, student: str) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for fcs in run.cells.values():
+        for fc in fcs:
+            out[f"{fc.module}.{fc.function}"] = sum(run.nbgrader_scores[student][tc.grade_id] for tc in fc.tests)
+    return out
+
+
+@pytest.mark.slow
+def test_unfilled_release_notebooks_get_zero(run: Run) -> None:
+    m_module = run.mistake[0].split(".")[0]
+    nbgrader_scores = _nbgrader_function_scores(run, "mixed")
+    ours = {f.function: f for f in run.ours["mixed"].functions}
+    untouched = [f for f in ours if not f.startswith(m_module + ".")]
+    assert untouched
+    for function in untouched:
+        assert nbgrader_scores[function] == 0 and ours[function].earned == 0, function
+        assert ours[function].status == "not started"
+
+
+@pytest.mark.slow
+def test_mistake_loses_points_on_its_function_only(run: Run, course: Any) -> None:
+    function, _ = run.mistake
+    m_module = function.split(".")[0]
+    try:
+        from grader.mistakes import CATALOGUE
+    except ImportError:
+        CATALOGUE = []
+    affects = next((m.affects for m in CATALOGUE if m.function == function), ())
+    nbgrader_scores = _nbgrader_function_scores(run, "mixed")
+    in_module = {f: p for f, p in course.points.items() if f.startswith(m_module + ".")}
+    lost = {f for f, p in in_module.items() if nbgrader_scores[f] < p - 1e-9}
+    assert function in lost and lost <= {function, *affects}
+    assert 0 < nbgrader_scores[function] < in_module[function]  # some of its tests still pass
+    ours = {f.function: f for f in run.ours["mixed"].functions}
+    assert {f for f in in_module if not ours[f].full} == lost
+
+
+@pytest.mark.slow
+def test_nbgrader_scores_equal_ours_cell_by_cell(run: Run) -> None:
+    for student in STUDENTS:
+        ours = {t.name: t.score for t in run.ours[student].tests}
+        for fcs in run.cells.values():
+            for fc in fcs:
+                for tc in fc.tests:
+                    got = run.nbgrader_scores[student][tc.grade_id]
+                    assert got == pytest.approx(ours[tc.test.name], abs=1e-12), (student, tc.grade_id)
+        assert run.nbgrader_totals[student] == pytest.approx(run.ours[student].total, abs=1e-6), student
+
+
+@pytest.mark.slow
+def test_gradebook_record_reads_back_and_exports(run: Run, course: Any, tmp_path: Path) -> None:
+    from nbgrader.api import Gradebook
+
+    from grader.gradebook import record
+
+    results = list(run.ours.values())
+    db = tmp_path / "gradebook.db"
+    record(db, ASSIGNMENT, results, course)
+    record(db, ASSIGNMENT, results, course)  # idempotent
+
+    def snapshot(path: Path) -> dict[str, Any]:
+        with Gradebook(f"sqlite:///{path}") as gb:
+            grades = {(s, g.name): (g.auto_score, g.needs_manual_grade)
+                      for s in STUDENTS for m in course.modules
+                      for g in gb.find_submission_notebook(m, ASSIGNMENT, s).grades}
+            return {"totals": {s: gb.find_submission(ASSIGNMENT, s).score for s in STUDENTS},
+                    "max": gb.find_assignment(ASSIGNMENT).max_score, "students": len(gb.students),
+                    "grades": grades}
+
+    snap = snapshot(db)
+    assert snap["students"] == len(STUDENTS) and len(snap["grades"]) == len(STUDENTS) * len(run.plan.tests)
+    assert not any(manual for _, manual in snap["grades"].values())
+    assert snap["max"] == pytest.approx(course.max_total)
+    for r in results:
+        assert snap["totals"][r.student_id] == pytest.approx(r.total, abs=1e-6)
+    record(db, ASSIGNMENT, results, course)
+    assert snapshot(db) == snap
+
+    # nbgrader export reads the same scores.
+    csv_path = tmp_path / "grades.csv"
+    nbgrader(run.root, "export", f"--db=sqlite:///{db}", f"--to={csv_path}")
+    rows = {row["student_id"]: row for row in csv.DictReader(csv_path.open())}
+    for r in results:
+        assert float(rows[r.student_id]["score"]) == pytest.approx(r.total, abs=1e-6)
+
+    # Into the gradebook nbgrader itself built: same cell names and points, so nothing is added.
+    nb_db = tmp_path / "nbgrader.db"
+    shutil.copy(run.root / "gradebook.db", nb_db)
+    record(nb_db, ASSIGNMENT, results, course)
+    after = snapshot(nb_db)
+    assert len(after["grades"]) == len(snap["grades"])
+    assert after["totals"] == pytest.approx(run.nbgrader_totals, abs=1e-6)
+
+    # A gradebook whose cells no longer match the course is refused in one line.
+    from grader.gradebook import GradebookError
+
+    modules = {m: dict(fs) for m, fs in course.modules.items()}
+    modules["losses"]["sse"] += 1
+    with pytest.raises(GradebookError, match="does not match"):
+        record(nb_db, ASSIGNMENT, results, dataclasses.replace(course, modules=modules))
