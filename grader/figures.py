@@ -110,7 +110,7 @@ def _close(fig: Any) -> None:
 
 
 def _text(value: Any) -> str:
-    return value[:MAX_TEXT] if isinstance(value, str) else ""
+    return str.__str__(value)[:MAX_TEXT] if isinstance(value, str) else ""  # plain str, even from a subclass
 
 
 def _limits(pair: Any) -> list[float] | None:
@@ -559,7 +559,15 @@ def parse_summary(data: Any) -> FigureData:
 
 
 def figure_summary(value: Any) -> Any | None:
-    """The summary inside a decoded ``{"$figure": ...}`` value, or None for anything else."""
+    """The summary inside a decoded ``{"$figure": ...}`` value, or None for anything else.
+
+    A Figure object itself (only trusted in-process code can hand one over) is
+    summarised here, exactly as the wire would have done.
+    """
+    if type(value).__module__ == "matplotlib.figure" and type(value).__name__ == "Figure":
+        from grader.wire import decode, encode
+
+        value = decode(encode(value))
     if type(value) is dict and len(value) == 1 and "$figure" in value:
         return value["$figure"]
     return None

@@ -24,7 +24,9 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import sqlite3
 import sys
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -47,6 +49,33 @@ def _api() -> Any:
     except ImportError:
         raise NbgraderMissing() from None
     return api
+
+
+def init_gradebook(path: Path) -> bool:
+    """Create an empty gradebook at ``path`` (if there is none) stamped with nbgrader's current
+    database revision, found in-process. nbgrader would otherwise run the ``alembic`` command by
+    name to find it: slow (a second interpreter), and it fails where the venv is not activated.
+    nbgrader adds its tables on first use. Returns whether a file was created."""
+    path = Path(path)
+    if path.exists():
+        return False
+    try:
+        from alembic.config import Config
+        from alembic.script import ScriptDirectory
+        from nbgrader.dbutil import ALEMBIC_DIR
+
+        cfg = Config()
+        cfg.set_main_option("script_location", ALEMBIC_DIR)
+        head = ScriptDirectory.from_config(cfg).get_current_head()
+    except Exception:  # noqa: BLE001 - any trouble: leave it to nbgrader's own way
+        return False
+    if not head:
+        return False
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        db.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)")
+        db.execute("INSERT INTO alembic_version (version_num) VALUES (?)", (head,))
+        db.commit()
+    return True
 
 
 @contextlib.contextmanager
@@ -72,8 +101,12 @@ def record(gradebook_path: Path, assignment: str, results: list[StudentResult], 
         raise GradebookError(f"{gradebook_path} is not a file")
     if not path.parent.is_dir():
         raise GradebookError(f"{path.parent} does not exist")
+    init_gradebook(path)
     try:
-        with _alembic_on_path(), api.Gradebook(f"sqlite:///{path}", course_id=course_id(course)) as gb:
+        with _alembic_on_path(), warnings.catch_warnings(), \
+                api.Gradebook(f"sqlite:///{path}", course_id=course_id(course)) as gb:
+            # nbgrader's own add_submission trips SQLAlchemy 2's "not in session" warnings: noise.
+            warnings.filterwarnings("ignore", message=".*not in session.*")
             _ensure_assignment(api, gb, assignment, cells)
             for result in results:
                 _record_student(api, gb, assignment, result, cells)

@@ -50,15 +50,17 @@ def cmd_nbgrader(args: argparse.Namespace) -> int:
     out = Path(args.out_dir)
     written = export(course, out, assignment=args.assignment)
     notebooks = [p for p in written if p.suffix == ".ipynb"]
+    names = {p.name for p in written}
+    extra = [n for n in ("nbgrader_config.py", "gradebook.db") if n in names]
     print(f"Wrote {len(notebooks)} notebooks to {out / 'source' / args.assignment}"
-          + (" and nbgrader_config.py." if any(p.name == "nbgrader_config.py" for p in written)
-             else " (kept your nbgrader_config.py)."))
+          + (f", and {' and '.join(extra)}" if extra else "")
+          + ("." if "nbgrader_config.py" in names else " (kept your nbgrader_config.py)."))
     skipped = not_exported(course)
     if skipped:
         pts = sum(course.points[f] for f in skipped)
         print(f"Left out (figure checks; `grader grade` grades them, {pts:g} points): {', '.join(skipped)}")
     a = args.assignment
-    print(f"""Next, in {out}, with the environment that has nbgrader activated (it runs `alembic` by name):
+    print(f"""Next, in {out}:
   nbgrader generate_assignment {a}     # the student version, in release/{a}/
   # put each student's notebooks in submitted/<student>/{a}/ (or nbgrader collect)
   nbgrader autograde {a}               # runs every test cell; scores go to gradebook.db

@@ -58,8 +58,9 @@ def nbgrader(course_dir: Path, *args: str, timeout: float = 240) -> subprocess.C
     bindir = Path(sys.executable).parent
     exe = bindir / "nbgrader"
     cmd = [str(exe)] if exe.is_file() else [sys.executable, "-m", "nbgrader"]
-    env = {**os.environ, "PATH": f"{bindir}{os.pathsep}{os.environ.get('PATH', '')}",
-           "JUPYTER_CONFIG_DIR": str(course_dir / ".jupyter-config")}  # no user config
+    # PATH as it is: export's gradebook.db spares nbgrader its `alembic` run, which needs the
+    # venv's bin/ on PATH. No user Jupyter config.
+    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(course_dir / ".jupyter-config")}
     env.pop("PYTHONPATH", None)
     proc = subprocess.run([*cmd, *args, "--log-level=WARN"], cwd=course_dir, capture_output=True, text=True,
                           timeout=timeout, env=env)
@@ -139,7 +140,8 @@ def run(course: Any, tmp_path_factory: pytest.TempPathFactory) -> Run:
     root = tmp_path_factory.mktemp("nbgrader-course")
     plan = build_plan(course, with_mistakes=False)
     written = export(course, root, assignment=ASSIGNMENT)
-    assert {p.name for p in written} == {"nbgrader_config.py", *(f"{m}.ipynb" for m in course.modules)}
+    assert {p.name for p in written} == {"nbgrader_config.py", "gradebook.db",
+                                         *(f"{m}.ipynb" for m in course.modules)}
     seconds["export"] = time.monotonic() - t0
 
     t = time.monotonic()

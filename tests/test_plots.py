@@ -515,6 +515,12 @@ def plot_fit(x, y, a, b):
     assert earned(result)["plots.plot_fit"] == 0
 
 
+def test_a_figure_object_handed_over_in_process_is_summarised(plot_plan: Plan, reference: dict[str, Any]) -> None:
+    i = next(i for i, c in enumerate(plot_plan.calls) if c.function == "plot_log_penalty")
+    fig = reference["plots"].plot_log_penalty()
+    assert check_figure(fig, plot_plan.expected[i].value).passed
+
+
 def test_wire_round_trip_of_non_figures_is_judged_too(plot_plan: Plan) -> None:
     i = next(i for i, c in enumerate(plot_plan.calls) if c.function == "plot_fit")
     fig = Figure()
@@ -648,6 +654,8 @@ def _hostile(valid: dict[str, Any]) -> dict[str, Any]:
         "too many points in all": edit(["axes", 0, "lines"], [big_line] * 20),
         "missing key": edit(["axes", 0], {"xlabel": "x"}),
         "unknown scale": edit(["axes", 0, "xscale"], "<script>"),
+        "aspect as text": edit(["axes", 0, "aspect"], "equal"),
+        "negative aspect": edit(["axes", 0, "aspect"], -1.0),
         "None for a line": edit(["axes", 0, "lines"], [None]),
     }
 

@@ -197,6 +197,8 @@ def test_output_flood_through_raw_fd(pool):
     ("import os, signal\nos.kill(os.getpid(), signal.SIGSEGV)", "the process died (killed by SIGSEGV)"),
     ("import os, time\nif os.fork() == 0:\n    time.sleep(5)\nos._exit(3)",  # a child keeps the pipe open
      "the process died (it exited with code 3)"),
+    ("import os, time\nfor fd in range(3, 256):\n    try:\n        os.close(fd)\n    except OSError:\n"
+     "        pass\ntime.sleep(5)", "the submission closed its result channel"),
 ])
 def test_exit_mid_call(pool, attack, error):
     r = pool.run(submission(attack))

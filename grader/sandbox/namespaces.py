@@ -426,18 +426,16 @@ def _open_statm() -> int:
 def _relay_child_exit(child: int) -> None:
     """The unsharing parent's whole remaining life: wait for PID 1 and relay its status."""
     os.closerange(3, 1 << 16)
+    for step in (become_root_inside, drop_capabilities, no_new_privs, lambda: set_dumpable(False)):
+        try:  # count as the unprivileged uid, like everything in here, and hold nothing
+            step()
+        except (IsolationError, OSError):
+            pass
     try:
-        become_root_inside()  # count as the unprivileged uid, like everything in here
-        drop_capabilities()
-    except (IsolationError, OSError):
-        pass
-    while True:
-        try:
-            _, status = os.waitpid(child, 0)
-            break
-        except ChildProcessError:
-            os._exit(70)
-    os._exit(os.waitstatus_to_exitcode(status) if os.WIFEXITED(status) else 128 + os.WTERMSIG(status))
+        _, status = os.waitpid(child, 0)
+    except ChildProcessError:
+        os._exit(70)
+    os._exit(os.WEXITSTATUS(status) if os.WIFEXITED(status) else 128 + os.WTERMSIG(status))
 
 
 def isolate(scratch_mb: int, *, protect: list[str], hide: list[str],
@@ -492,6 +490,9 @@ def isolate(scratch_mb: int, *, protect: list[str], hide: list[str],
     # From here on we are PID 1 of the new PID namespace.
     iso.pid_namespace = os.getpid() == 1
     iso.extra_processes = 2  # the waiting parent and this process share the submission's uid
+    if not iso.pid_namespace:
+        iso.warnings.append("no PID namespace: submissions can signal other processes of this user")
+        child_subreaper()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # as PID 1, a signal without handler is ignored
     iso.statm_fd = _open_statm()
     try:

@@ -226,8 +226,9 @@ class _Child:
         _set_limit(resource.RLIMIT_NPROC, nproc)
         _set_limit(resource.RLIMIT_AS, memory_bytes)
         budget = [(lim.output_kb << 10) + 1]  # one byte past the cap tells the zygote it was cut
-        sys.stdout = sys.__stdout__ = _CappedOutput(1, budget)
-        sys.stderr = sys.__stderr__ = _CappedOutput(2, budget)
+        sys.stdout = _CappedOutput(1, budget)
+        sys.stderr = _CappedOutput(2, budget)
+        sys.__stdout__, sys.__stderr__ = sys.stdout, sys.stderr  # type: ignore[misc,assignment]
 
         execute.install_sources(sources)
         modules: dict[str, Any] = {}
@@ -265,7 +266,7 @@ def _fail(error: str, *, timeout: bool = False) -> bytes:
 
 def _how_it_died(status: int | None) -> str:
     if status is None:
-        return "the process ended its result channel"
+        return "the process died"
     if os.WIFSIGNALED(status):
         sig = os.WTERMSIG(status)
         try:
@@ -454,6 +455,7 @@ class Zygote:
             os.close(r)
             if ended == "eof" and status is None:
                 status = _wait_briefly(pid)
+                ended = "eof" if status is not None else "closed"  # alive without its results pipe
             killed = self._kill_all(pid)
             status = killed if status is None else status
         if pos == len(expected):
@@ -504,10 +506,10 @@ class Zygote:
         elif timeout:
             sub.limits_hit.add("call time")
             text = f"ran longer than {lim.call_seconds:g} s"
-        elif ended in ("garbled", "flood"):
-            text = "unreadable result (the submission tampered with its result channel)"
-            if ended == "flood":
-                text = "the results were too large to send"
+        elif ended in ("garbled", "flood", "closed"):
+            text = {"garbled": "unreadable result (the submission tampered with its result channel)",
+                    "flood": "the results were too large to send",
+                    "closed": "the submission closed its result channel"}[ended]
         elif status is not None and (
             (os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGXCPU)
             or sub.cpu_used() >= lim.cpu_seconds - 0.05
