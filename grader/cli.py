@@ -52,12 +52,9 @@ def cmd_grade(args: argparse.Namespace) -> int:
 
 
 def _extra_outputs(args: argparse.Namespace, course: Course, grader: object, summary: object) -> list[str]:
-    """Optional outputs added by other modules (report, LMS formats, gradebook)."""
-    lines: list[str] = []
-    try:
-        from grader import outputs
-    except ImportError:
-        return lines
+    """The class report, LMS formats and gradebook, written after the grades."""
+    from grader import outputs
+
     return outputs.write_extra(args, course, grader, summary)
 
 
@@ -173,12 +170,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    try:
-        from grader import plugins_cli
+    from grader import plugins_cli
 
-        plugins_cli.register(parser)
-    except ImportError:
-        pass
+    plugins_cli.register(parser)
     args = parser.parse_args(argv)
     try:
         return int(args.func(args))

@@ -71,10 +71,13 @@ def init_gradebook(path: Path) -> bool:
         return False
     if not head:
         return False
-    with contextlib.closing(sqlite3.connect(path)) as db:
-        db.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)")
-        db.execute("INSERT INTO alembic_version (version_num) VALUES (?)", (head,))
-        db.commit()
+    try:
+        with contextlib.closing(sqlite3.connect(path)) as db:
+            db.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)")
+            db.execute("INSERT INTO alembic_version (version_num) VALUES (?)", (head,))
+            db.commit()
+    except sqlite3.Error as exc:
+        raise GradebookError(f"cannot create {path}: {exc}") from None
     return True
 
 

@@ -84,6 +84,7 @@ class NbgraderMissing(GraderError):
 class TestCell:
     """One autograder cell: one test, its nbgrader grade_id and its share of points."""
 
+    __test__ = False  # not a pytest test class
     test: Test
     grade_id: str
     points: float
@@ -208,7 +209,8 @@ def _module_source(course: Course, module: str, functions: list[str]) -> _Module
         else:
             if isinstance(node, (ast.Import, ast.ImportFrom)):
                 names = [node.module or ""] if isinstance(node, ast.ImportFrom) else [a.name for a in node.names]
-                if any(n.split(".")[0] in _FORBIDDEN_IMPORTS for n in names) or getattr(node, "level", 0):
+                relative = isinstance(node, ast.ImportFrom) and bool(node.level)
+                if relative or any(n.split(".")[0] in _FORBIDDEN_IMPORTS for n in names):
                     raise ExportError(f"solutions/{module}.py imports from the project; a notebook must be "
                                       "self-contained")
             setup.append("\n".join(lines[_first_line(node) - 1 : node.end_lineno]))
@@ -274,8 +276,7 @@ def answer_source(src: _ModuleSource, function: str, helpers: list[str]) -> str:
     lines = src.lines
     start = _first_line(node) - 1
     first = node.body[0]
-    has_doc = isinstance(first, ast.Expr) and isinstance(getattr(first, "value", None), ast.Constant) \
-        and isinstance(first.value.value, str)
+    has_doc = ast.get_docstring(node, clean=False) is not None
     if has_doc and len(node.body) == 1:
         raise ExportError(f"{function}: the reference has only a docstring")
     stmt = node.body[1] if has_doc else first
@@ -520,7 +521,7 @@ def _call_key(test: Test) -> tuple[str, str, str]:
     return test.function, literal(tuple(test.call.args)), literal(dict(test.call.kwargs))
 
 
-def test_cell_source(test: Test, expected: Any, course: Course, public_values: set[tuple[str, str, str]]) -> str:
+def grade_cell_source(test: Test, expected: Any, course: Course, public_values: set[tuple[str, str, str]]) -> str:
     """The source of a test's autograder cell.
 
     Like :func:`grader.checks.judge`, a shape or unchanged test passes only on
@@ -620,14 +621,14 @@ def _intro(course: Course, module: str, src: _ModuleSource, cells: list[Function
         "## How this notebook is graded",
         "",
         "Run the setup cell first, then fill in each function where it says `YOUR CODE HERE` "
-        "(keep the name and the parameters). After each function come its test cells: visible "
-        "ones show their inputs and expected results, so you can run them yourself; *hidden* "
-        "ones show only their title and run when your work is graded. Each test cell is worth an "
-        "equal share of its function's points and passes only when all of its check holds: the "
-        f"numbers must agree with the reference within `atol + rtol * |expected|` (rtol={course.rtol:g}, "
-        f"atol={course.atol:g}), be finite, be real numbers (not booleans or `None`) and come in "
-        "the right number and shape, and your function must not change its inputs. Do not redefine "
-        "`check` or the names defined in the setup cell.",
+        "(keep its name and parameters). After each function come its test cells: visible ones "
+        "show their inputs and expected results, so you can run them yourself; *hidden* ones show "
+        "only their title and run when your work is graded. Each test cell is worth a share of its "
+        "function's points, earned when its check holds: the numbers agree with the reference within "
+        f"`atol + rtol * |expected|` (rtol={course.rtol:g}, atol={course.atol:g}), are finite real "
+        "numbers (not booleans or `None`), and come in the right number. A shape test or a "
+        "leaves-its-inputs-alone test also needs the right value. Do not redefine `check` or other "
+        "names from the setup cell.",
     ])
 
 
@@ -670,7 +671,7 @@ def build_notebooks(course: Course, plan: Any | None = None) -> dict[str, Any]:
             cells += [head, answer]
             public_values = {_call_key(tc.test) for tc in fc.tests if tc.test.public and tc.test.check == "value"}
             for i, tc in enumerate(fc.tests):
-                text = test_cell_source(tc.test, plan.expected[plan.index(tc.test)].value, course, public_values)
+                text = grade_cell_source(tc.test, plan.expected[plan.index(tc.test)].value, course, public_values)
                 cell = v4.new_code_cell(text, metadata=_meta(tc.grade_id, grade=True, locked=True,
                                                              points=tc.points))
                 cell.id = f"t-{fc.function}-{i}"[:64]

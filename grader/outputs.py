@@ -51,8 +51,10 @@ def write_extra(args: argparse.Namespace, course: Course, grader: object, summar
         lines.append(f"Wrote {out / MOODLE} (Moodle: Grades > Import > CSV file; "
                      "map Username to username).")
 
-    # --- nbgrader gradebook (args.gradebook) -------------------------------------------
-    # Reserved: recording scores in an nbgrader gradebook is added here by a separate
-    # change. It should append its own "Wrote ..."/"Recorded ..." line to ``lines``.
-    # ------------------------------------------------------------------------------------
+    if getattr(args, "gradebook", None):
+        from grader.gradebook import record
+
+        record(Path(args.gradebook), args.assignment, run.results, course)
+        lines.append(f"Recorded {len(run.results)} student(s) in the nbgrader gradebook {args.gradebook} "
+                     f"(assignment {args.assignment}).")
     return lines

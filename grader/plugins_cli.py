@@ -31,7 +31,7 @@ def register(parser: argparse.ArgumentParser | Any) -> None:
     n = sub.add_parser(
         "nbgrader", help="write an nbgrader course folder (config + one notebook per module)",
         description="Write nbgrader_config.py and source/<assignment>/<module>.ipynb: solutions between "
-                    "nbgrader's markers, one autograded cell per test (public visible, hidden hidden), "
+                    "nbgrader's markers, one autograded cell per test (hidden tests kept out of the release), "
                     "each worth its share of the function's points, so nbgrader's totals equal "
                     "`grader grade`'s.")
     n.add_argument("out_dir", help="the nbgrader course folder to write (created if missing)")
@@ -53,7 +53,7 @@ def cmd_nbgrader(args: argparse.Namespace) -> int:
     names = {p.name for p in written}
     extra = [n for n in ("nbgrader_config.py", "gradebook.db") if n in names]
     print(f"Wrote {len(notebooks)} notebooks to {out / 'source' / args.assignment}"
-          + (f", and {' and '.join(extra)}" if extra else "")
+          + (f", {' and '.join(extra)}" if extra else "")
           + ("." if "nbgrader_config.py" in names else " (kept your nbgrader_config.py)."))
     skipped = not_exported(course)
     if skipped:

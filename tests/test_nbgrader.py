@@ -88,9 +88,17 @@ def notebook_module(path: Path, name: str) -> types.ModuleType:
 
 
 def our_result(plan: Any, submitted: Path, student: str) -> StudentResult:
-    """What ``grader.scoring`` gives the code in ``submitted/<student>/<assignment>/``."""
-    modules = {m: notebook_module(submitted / f"{m}.ipynb", f"_nb_{student}_{m}") for m in plan.course.modules}
+    """What ``grader.scoring`` gives the code in ``submitted/<student>/<assignment>/`` (a module
+    without a notebook, one left out of the export, scores zero)."""
+    modules = {m: notebook_module(submitted / f"{m}.ipynb", f"_nb_{student}_{m}") for m in plan.course.modules
+               if (submitted / f"{m}.ipynb").is_file()}
     return score(plan, run_calls(modules, plan.calls), student_id=student)
+
+
+def exported_total(run: Run, result: StudentResult) -> float:
+    """Our score over the tests that were exported (all of them unless some are figure checks)."""
+    names = {tc.test.name for fcs in run.cells.values() for fc in fcs for tc in fc.tests}
+    return sum(t.score for t in result.tests if t.name in names)
 
 
 def pick_mistake(plan: Any) -> tuple[str, str]:
@@ -139,9 +147,9 @@ def run(course: Any, tmp_path_factory: pytest.TempPathFactory) -> Run:
     t0 = time.monotonic()
     root = tmp_path_factory.mktemp("nbgrader-course")
     plan = build_plan(course, with_mistakes=False)
+    cells = layout(course, plan.tests)
     written = export(course, root, assignment=ASSIGNMENT)
-    assert {p.name for p in written} == {"nbgrader_config.py", "gradebook.db",
-                                         *(f"{m}.ipynb" for m in course.modules)}
+    assert {p.name for p in written} == {"nbgrader_config.py", "gradebook.db", *(f"{m}.ipynb" for m in cells)}
     seconds["export"] = time.monotonic() - t0
 
     t = time.monotonic()
@@ -154,7 +162,7 @@ def run(course: Any, tmp_path_factory: pytest.TempPathFactory) -> Run:
     for student in STUDENTS:
         out = root / "submitted" / student / ASSIGNMENT
         out.mkdir(parents=True)
-        for module in course.modules:
+        for module in cells:
             nb = nbformat.read(root / "release" / ASSIGNMENT / f"{module}.ipynb", as_version=4)
             source = grade_ids(nbformat.read(root / "source" / ASSIGNMENT / f"{module}.ipynb", as_version=4))
             if student == "reference" or module == m_module:
@@ -175,13 +183,13 @@ def run(course: Any, tmp_path_factory: pytest.TempPathFactory) -> Run:
         for student in STUDENTS:
             totals[student] = gb.find_submission(ASSIGNMENT, student).score
             scores[student] = {}
-            for module in course.modules:
+            for module in cells:
                 for g in gb.find_submission_notebook(module, ASSIGNMENT, student).grades:
                     scores[student][g.name] = g.score
     ours = {s: our_result(plan, root / "submitted" / s / ASSIGNMENT, s) for s in STUDENTS}
     seconds["total"] = time.monotonic() - t0
     print("nbgrader pipeline timings:", {k: round(v, 1) for k, v in seconds.items()})
-    return Run(root, plan, layout(course, plan.tests), mistake, scores, totals, ours, seconds)
+    return Run(root, plan, cells, mistake, scores, totals, ours, seconds)
 
 
 # --- the export on its own ----------------------------------------------------------------------
@@ -223,7 +231,10 @@ def test_cells_points_and_ids(course: Any, plan: Any) -> None:
         assert [fc.function for fc in fcs] == list(course.modules[module])  # course order holds here
         for fc in fcs:
             assert fc.points == pytest.approx(course.modules[module][fc.function], abs=1e-9)
-    assert sum(fc.points for fcs in cells.values() for fc in fcs) == pytest.approx(course.max_total)
+    from grader.nbgrader_export import not_exported
+
+    left_out = sum(course.points[f] for f in not_exported(course, plan.tests))
+    assert sum(fc.points for fcs in cells.values() for fc in fcs) == pytest.approx(course.max_total - left_out)
 
 
 def test_answer_cells_keep_signature_and_hide_helpers(tmp_path: Path, course: Any) -> None:
@@ -291,7 +302,7 @@ FLOAT = re.compile(r"-?\d+\.\d+(?:e-?\d+)?")
 
 @pytest.mark.slow
 def test_release_has_no_solutions_and_no_hidden_tests(run: Run, course: Any) -> None:
-    for module in course.modules:
+    for module in run.cells:
         source_nb = nbformat.read(run.root / "source" / ASSIGNMENT / f"{module}.ipynb", as_version=4)
         release_nb = nbformat.read(run.root / "release" / ASSIGNMENT / f"{module}.ipynb", as_version=4)
         release_text = "\n".join(c.source for c in release_nb.cells)
@@ -321,11 +332,12 @@ def test_release_has_no_solutions_and_no_hidden_tests(run: Run, course: Any) -> 
 
 
 @pytest.mark.slow
-def test_reference_gets_full_marks(run: Run, course: Any) -> None:
-    assert run.nbgrader_totals["reference"] == pytest.approx(course.max_total, abs=1e-6)
+def test_reference_gets_full_marks(run: Run) -> None:
+    exported_max = sum(fc.points for fcs in run.cells.values() for fc in fcs)
+    assert run.nbgrader_totals["reference"] == pytest.approx(exported_max, abs=1e-6)
     assert all(v == pytest.approx(tc.points) for fcs in run.cells.values() for fc in fcs for tc in fc.tests
                for v in [run.nbgrader_scores["reference"][tc.grade_id]])
-    assert run.ours["reference"].total == pytest.approx(course.max_total, abs=1e-6)
+    assert exported_total(run, run.ours["reference"]) == pytest.approx(exported_max, abs=1e-6)
 
 
 def _nbgrader_function_scores(run: Run, student: str) -> dict[str, float]:
@@ -375,7 +387,7 @@ def test_nbgrader_scores_equal_ours_cell_by_cell(run: Run) -> None:
                 for tc in fc.tests:
                     got = run.nbgrader_scores[student][tc.grade_id]
                     assert got == pytest.approx(ours[tc.test.name], abs=1e-12), (student, tc.grade_id)
-        assert run.nbgrader_totals[student] == pytest.approx(run.ours[student].total, abs=1e-6), student
+        assert run.nbgrader_totals[student] == pytest.approx(exported_total(run, run.ours[student]), abs=1e-6)
 
 
 @pytest.mark.slow
@@ -392,7 +404,7 @@ def test_gradebook_record_reads_back_and_exports(run: Run, course: Any, tmp_path
     def snapshot(path: Path) -> dict[str, Any]:
         with Gradebook(f"sqlite:///{path}") as gb:
             grades = {(s, g.name): (g.auto_score, g.needs_manual_grade)
-                      for s in STUDENTS for m in course.modules
+                      for s in STUDENTS for m in run.cells
                       for g in gb.find_submission_notebook(m, ASSIGNMENT, s).grades}
             return {"totals": {s: gb.find_submission(ASSIGNMENT, s).score for s in STUDENTS},
                     "max": gb.find_assignment(ASSIGNMENT).max_score, "students": len(gb.students),
@@ -401,9 +413,9 @@ def test_gradebook_record_reads_back_and_exports(run: Run, course: Any, tmp_path
     snap = snapshot(db)
     assert snap["students"] == len(STUDENTS) and len(snap["grades"]) == len(STUDENTS) * len(run.plan.tests)
     assert not any(manual for _, manual in snap["grades"].values())
-    assert snap["max"] == pytest.approx(course.max_total)
+    assert snap["max"] == pytest.approx(sum(fc.points for fcs in run.cells.values() for fc in fcs))
     for r in results:
-        assert snap["totals"][r.student_id] == pytest.approx(r.total, abs=1e-6)
+        assert snap["totals"][r.student_id] == pytest.approx(exported_total(run, r), abs=1e-6)
     record(db, ASSIGNMENT, results, course)
     assert snapshot(db) == snap
 
@@ -412,7 +424,7 @@ def test_gradebook_record_reads_back_and_exports(run: Run, course: Any, tmp_path
     nbgrader(run.root, "export", f"--db=sqlite:///{db}", f"--to={csv_path}")
     rows = {row["student_id"]: row for row in csv.DictReader(csv_path.open())}
     for r in results:
-        assert float(rows[r.student_id]["score"]) == pytest.approx(r.total, abs=1e-6)
+        assert float(rows[r.student_id]["score"]) == pytest.approx(exported_total(run, r), abs=1e-6)
 
     # Into the gradebook nbgrader itself built: same cell names and points, so nothing is added.
     nb_db = tmp_path / "nbgrader.db"

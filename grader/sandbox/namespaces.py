@@ -397,9 +397,15 @@ class Isolation:
     scratch: str = ""
     extra_processes: int = 0  # other processes with the submission's uid that count for RLIMIT_NPROC
     statm_fd: int = -1  # /proc/self/statm of the zygote, opened before the root changed
+    scratch_is_temporary: bool = False  # a directory on the real disk, to remove at exit
 
 
-def _fallback(iso: Isolation, scratch_parent: str | None, reason: str) -> Isolation:
+def _temporary_scratch(iso: Isolation) -> None:
+    iso.scratch = tempfile.mkdtemp(prefix="grader-scratch-")
+    iso.scratch_is_temporary = True
+
+
+def _fallback(iso: Isolation, reason: str) -> Isolation:
     iso.warnings.append(f"no namespaces ({reason}): submissions run as a plain child process with rlimits only")
     iso.warnings.append("submissions can read every file this user can read, including solutions/")
     iso.warnings.append("submissions can open network connections")
@@ -411,7 +417,7 @@ def _fallback(iso: Isolation, scratch_parent: str | None, reason: str) -> Isolat
         child_subreaper()  # orphans of a submission come back to us to be killed
     except (IsolationError, OSError) as exc:
         iso.warnings.append(f"cannot collect a submission's orphaned processes ({exc})")
-    iso.scratch = tempfile.mkdtemp(prefix="scratch-", dir=scratch_parent)
+    _temporary_scratch(iso)
     iso.statm_fd = _open_statm()
     return iso
 
@@ -438,8 +444,7 @@ def _relay_child_exit(child: int) -> None:
     os._exit(os.WEXITSTATUS(status) if os.WIFEXITED(status) else 128 + os.WTERMSIG(status))
 
 
-def isolate(scratch_mb: int, *, protect: list[str], hide: list[str],
-            scratch_parent: str | None = None) -> Isolation:
+def isolate(scratch_mb: int, *, protect: list[str], hide: list[str]) -> Isolation:
     """Set up every available isolation means for this process (the zygote).
 
     With namespaces the caller is split in two: this function returns only in
@@ -447,9 +452,9 @@ def isolate(scratch_mb: int, *, protect: list[str], hide: list[str],
     """
     iso = Isolation()
     if os.environ.get("GRADER_SANDBOX", "") == "rlimits":
-        return _fallback(iso, scratch_parent, "GRADER_SANDBOX=rlimits")
+        return _fallback(iso, "GRADER_SANDBOX=rlimits")
     if not sys.platform.startswith("linux"):
-        return _fallback(iso, scratch_parent, "not Linux")
+        return _fallback(iso, "not Linux")
     euid, egid = os.geteuid(), os.getegid()
     if euid == 0:
         os.setgroups([])  # nothing of root's groups may come along
@@ -475,7 +480,7 @@ def isolate(scratch_mb: int, *, protect: list[str], hide: list[str],
         os.write(go_w, b"0")
         os.close(go_w)
         os.waitpid(helper, 0)
-        return _fallback(iso, scratch_parent, str(exc))
+        return _fallback(iso, str(exc))
     os.write(go_w, b"1")
     os.close(go_w)
     _, status = os.waitpid(helper, 0)
@@ -519,5 +524,5 @@ def isolate(scratch_mb: int, *, protect: list[str], hide: list[str],
     except IsolationError as exc:
         iso.warnings.append(f"the zygote may outlive its parent ({exc})")
     if not iso.scratch:  # created only now, so that our final uid owns it
-        iso.scratch = tempfile.mkdtemp(prefix="grader-scratch-")
+        _temporary_scratch(iso)
     return iso

@@ -15,15 +15,15 @@ that file, for debugging.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import math
 import os
 import queue
-import shutil
+import select
 import struct
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import weakref
@@ -125,10 +125,19 @@ def _environment() -> dict[str, str]:
     return env
 
 
-def _write_all(fd: int, data: bytes) -> None:
+def _write_all(fd: int, data: bytes, deadline: float) -> None:
+    """Write everything to a non-blocking pipe, or raise TimeoutError at ``deadline``."""
     view = memoryview(data)
+    poller = select.poll()
+    poller.register(fd, select.POLLOUT)
     while view:
-        view = view[os.write(fd, view):]
+        left = deadline - time.monotonic()
+        if left <= 0 or not poller.poll(left * 1000):
+            raise TimeoutError("the sandbox worker does not read")
+        try:
+            view = view[os.write(fd, view):]
+        except BlockingIOError:
+            pass
 
 
 def _frame(obj: Any) -> bytes:
@@ -141,9 +150,8 @@ def _frame(obj: Any) -> bytes:
 class _Worker:
     """One zygote process and its two pipes; used by one thread at a time."""
 
-    def __init__(self, start_frame: bytes, scratch: str) -> None:
+    def __init__(self, start_frame: bytes) -> None:
         self._start_frame = start_frame
-        self._scratch = scratch
         self.proc: subprocess.Popen[bytes] | None = None
         self.to_fd = self.from_fd = -1
         self.warnings: list[str] = []
@@ -158,7 +166,7 @@ class _Worker:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "grader.sandbox.zygote", str(to_r), str(from_w)],
                 pass_fds=(to_r, from_w), stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-                env=_environment(), cwd=self._scratch, start_new_session=True,
+                env=_environment(), cwd="/", start_new_session=True,
             )
         finally:
             os.close(to_r)
@@ -166,7 +174,12 @@ class _Worker:
             if log_path:
                 log.close()  # type: ignore[union-attr]
         self.to_fd, self.from_fd = to_w, from_r
-        _write_all(self.to_fd, self._start_frame)
+        os.set_blocking(to_w, False)
+        try:
+            fcntl.fcntl(to_w, fcntl.F_SETPIPE_SZ, 1 << 20)
+        except OSError:
+            pass
+        _write_all(self.to_fd, self._start_frame, time.monotonic() + START_SECONDS)
 
     def wait_ready(self, deadline: float) -> None:
         reply = read_message(self.from_fd, deadline)
@@ -214,7 +227,7 @@ class _Worker:
             except (OSError, EOFError, TimeoutError, ValueError) as exc:
                 return RawResult.failure(n_calls, f"the sandbox could not start ({exc})")
         try:
-            _write_all(self.to_fd, _frame({"sources": sources}))
+            _write_all(self.to_fd, _frame({"sources": sources}), started + 10)
             reply = read_message(self.from_fd, started + limits.wall_seconds * 1.5 + 10)
         except (OSError, EOFError, TimeoutError, ValueError, struct.error, RecursionError) as exc:
             self.stop()
@@ -227,10 +240,9 @@ class _Worker:
         return parse_reply(reply, n_calls, limits)
 
 
-def _shutdown(workers: list[_Worker], scratch: str) -> None:
+def _shutdown(workers: list[_Worker]) -> None:
     for w in workers:
         w.stop(grace=1.0)
-    shutil.rmtree(scratch, ignore_errors=True)
 
 
 class SandboxPool:
@@ -244,16 +256,14 @@ class SandboxPool:
                  preload: tuple[str, ...] = ()) -> None:
         self.plan = list(plan)
         self.limits = limits or Limits()
-        self._scratch = tempfile.mkdtemp(prefix="grader-sandbox-")
         start = {
             "plan": [c.to_plain() for c in self.plan],
             "limits": self.limits.to_plain(),
             "preload": list(preload),
-            "scratch": self._scratch,
         }
         frame = _frame(start)
-        self._workers = [_Worker(frame, self._scratch) for _ in range(max(1, jobs))]
-        self._finalizer = weakref.finalize(self, _shutdown, self._workers, self._scratch)
+        self._workers = [_Worker(frame) for _ in range(max(1, jobs))]
+        self._finalizer = weakref.finalize(self, _shutdown, self._workers)
         self._idle: queue.SimpleQueue[_Worker] = queue.SimpleQueue()
         self._lock = threading.Lock()
         self._closed = False
@@ -307,7 +317,7 @@ class SandboxPool:
                     yield key, fut.result()
 
     def close(self) -> None:
-        """Stop every zygote and remove the pool's temporary files."""
+        """Stop every zygote (each removes its own temporary files)."""
         with self._lock:
             self._closed = True
         self._finalizer()

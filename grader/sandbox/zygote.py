@@ -733,8 +733,17 @@ def main(argv: list[str] | None = None) -> int:
         limits.scratch_mb,
         protect=[] if in_site else [project],
         hide=[grader_dir, os.path.join(project, "solutions")],
-        scratch_parent=start.get("scratch") or None,
     )
+    try:
+        return _serve(rfd, wfd, plan, limits, iso, warnings)
+    finally:
+        if iso.scratch_is_temporary:
+            shutil.rmtree(iso.scratch, ignore_errors=True)
+
+
+def _serve(rfd: int, wfd: int, plan: list[PlanCall], limits: Limits, iso: namespaces.Isolation,
+           warnings: list[str]) -> int:
+    """Announce readiness, then grade submissions until the pool closes the pipe."""
     write_message(wfd, {"ready": True, "warnings": warnings + iso.warnings})
     zygote = Zygote(plan, limits, iso)
     _compact_module_names()
