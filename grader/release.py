@@ -1,11 +1,17 @@
 """Write the student's copy of the course: stubs, public tests, support code, README.
 
-The copy must run with only numpy and pytest installed, so the judging code
-(``checks``, ``wire``, ``execute``, ``probes``) is copied from this package
-with its ``grader`` imports rewritten to local ones. It must also leak nothing:
-the public tests travel as data (``tests/public_cases.json``) holding only
-public calls, their expected results and the results of known mistakes on
-those calls, never solution code, mistake code or hidden tests.
+The copy must run with only numpy and pytest installed (matplotlib too for
+the plot exercises), so the judging code (``checks``, ``wire``, ``execute``,
+``probes``, ``figures``) is copied from this package with its ``grader``
+imports rewritten to local ones. It must also leak nothing: the public tests
+travel as data (``tests/public_cases.json``, and ``tests/plot_cases.json`` for
+the figure tests) holding only public calls, their expected results and the
+results of known mistakes on those calls, never solution code, mistake code or
+hidden tests.
+
+The figure tests have their own test file so that a run of the other tests
+never imports matplotlib; each of them saves the student's figure as a PNG
+under ``figures/`` in the copy.
 """
 
 from __future__ import annotations
@@ -30,7 +36,7 @@ from grader.wire import encode
 
 GRADER = Path(__file__).resolve().parent
 STUDENT = GRADER / "student"
-SUPPORT = ("wire", "probes", "checks", "execute", "figures")  # figures: once plots exist
+SUPPORT = ("wire", "probes", "checks", "execute", "figures")  # figures: imported by plot checks only
 
 PYTEST_INI = """\
 [pytest]
@@ -108,30 +114,52 @@ def _mistakes(plan: Plan, test: Test, expected: Any, rtol: float, atol: float) -
     return out
 
 
+def _case(plan: Plan, t: Test, share: float) -> dict[str, Any]:
+    """One public test as plain data: its call, what is checked and the reference's answer."""
+    expected = plan.expected[plan.index(t)].value
+    rtol, atol = _tolerances(plan, t)
+    case: dict[str, Any] = {
+        "name": t.name, "function": t.function, "check": t.check, "call": t.call.to_plain(),
+        "what": t.what, "points": share, "rtol": rtol, "atol": atol,
+    }
+    if t.check == "figure":
+        # The reference figure's summary travels as it is (``wire.decode`` passes it through).
+        case["expected"] = expected
+        return case
+    # Shape and input checks judge the value first, so every case carries it.
+    case["expected"] = encode(expected)
+    if t.check == "value":  # hints only where grading gives them (scoring.diagnose)
+        case["mistakes"] = _mistakes(plan, t, expected, rtol, atol)
+    return case
+
+
+def _public_tests(plan: Plan) -> list[Test]:
+    return [t for t in plan.tests if t.public]
+
+
 def public_cases(plan: Plan) -> dict[str, Any]:
-    """The data the student's public tests run on (plain JSON, no code)."""
+    """The data the student's public tests run on (plain JSON, no code).
+
+    A function's points are shared by all its public tests, figure tests
+    included, but figure tests travel in :func:`plot_cases`: checking a figure
+    needs matplotlib, and the other public tests must never import it.
+    """
     course = plan.course
-    # Figure checks need matplotlib; they belong to the plots exercises' own test file,
-    # so that plain ``pytest`` on the other exercises stays fast.
-    public = [t for t in plan.tests if t.public and t.check != "figure"]
+    public = _public_tests(plan)
     counts = {f: sum(t.function == f for t in public) for f in course.points}
-    cases = []
-    for t in public:
-        expected = plan.expected[plan.index(t)].value
-        rtol, atol = _tolerances(plan, t)
-        case: dict[str, Any] = {
-            "name": t.name, "function": t.function, "check": t.check, "call": t.call.to_plain(),
-            "what": t.what, "points": course.points[t.function] / counts[t.function],
-            "rtol": rtol, "atol": atol,
-        }
-        # Shape and input checks judge the value first, so every case carries it.
-        case["expected"] = encode(expected)
-        if t.check == "value":  # hints only where grading gives them (scoring.diagnose)
-            case["mistakes"] = _mistakes(plan, t, expected, rtol, atol)
-        cases.append(case)
+    cases = [_case(plan, t, course.points[t.function] / counts[t.function]) for t in public if t.check != "figure"]
     functions = [{"name": f, "points": p, "public_tests": counts[f]} for f, p in course.points.items()]
     return {"title": course.title, "tolerance": {"rtol": course.rtol, "atol": course.atol},
             "functions": functions, "cases": cases}
+
+
+def plot_cases(plan: Plan) -> dict[str, Any]:
+    """The public figure tests (``tests/plot_cases.json``), in the same layout as the others."""
+    course = plan.course
+    public = _public_tests(plan)
+    counts = {f: sum(t.function == f for t in public) for f in course.points}
+    cases = [_case(plan, t, course.points[t.function] / counts[t.function]) for t in public if t.check == "figure"]
+    return {"title": course.title, "cases": cases}
 
 
 def cases_json(data: dict[str, Any]) -> str:
@@ -139,11 +167,12 @@ def cases_json(data: dict[str, Any]) -> str:
     def dump(value: Any) -> str:
         return json.dumps(value, separators=(",", ":"), allow_nan=False, ensure_ascii=False)
 
-    head = {k: v for k, v in data.items() if k not in ("functions", "cases")}
+    lists = [k for k in ("functions", "cases") if k in data]
+    head = {k: v for k, v in data.items() if k not in lists}
     lines = [dump(head)[:-1] + ","]
-    for key in ("functions", "cases"):
+    for i, key in enumerate(lists):
         items = ",\n".join(f"  {dump(item)}" for item in data[key])
-        lines.append(f' "{key}": [\n{items}\n ]' + ("," if key == "functions" else ""))
+        lines.append(f' "{key}": [\n{items}\n ]' + ("," if i < len(lists) - 1 else ""))
     return "\n".join(lines) + "\n}\n"
 
 
@@ -153,16 +182,22 @@ def _points(x: float) -> str:
     return f"{x:g}"
 
 
-def readme(course: Course, n_public: int) -> str:
-    """The student README with this course's title, functions, points and tolerance."""
+def readme(course: Course, n_public: int, n_plots: int = 0) -> str:
+    """The student README with this course's title, functions, points and tolerance.
+
+    Text between ``{{#plots}}`` and ``{{/plots}}`` lines is kept only when the
+    course has public figure tests."""
     rows = []
     for module, functions in course.modules.items():
         listed = ", ".join(f"`{f}` ({_points(p)})" for f, p in functions.items())
         rows.append(f"- `exercises/{module}.py`: {listed}")
     rows.append(f"\nIn all: {_points(course.max_total)} points.")
     text = (STUDENT / "README.md").read_text(encoding="utf-8")
+    block = re.compile(r"^\{\{#plots\}\}\n(.*?)^\{\{/plots\}\}\n", flags=re.M | re.S)
+    text = block.sub(lambda m: m.group(1) if n_plots else "", text)
     for key, value in {"title": course.title, "functions": "\n".join(rows), "rtol": f"{course.rtol:g}",
-                       "atol": f"{course.atol:g}", "public_count": str(n_public)}.items():
+                       "atol": f"{course.atol:g}", "public_count": str(n_public),
+                       "plot_count": str(n_plots)}.items():
         text = text.replace("{{" + key + "}}", value)
     return text
 
@@ -180,9 +215,12 @@ def student_files(course: Course, plan: Plan | None = None) -> dict[str, str]:
     plan = plan or _default_plan(course)
     files = {f"exercises/{name}": text for name, text in stubgen.generate(course.root, list(course.modules)).items()}
     files.update(support_files())
-    data = public_cases(plan)
+    data, plots = public_cases(plan), plot_cases(plan)
     files["tests/public_cases.json"] = cases_json(data)
-    files["README.md"] = readme(course, len(data["cases"]))
+    if plots["cases"]:
+        files["tests/plot_cases.json"] = cases_json(plots)
+        files["tests/test_plots_public.py"] = (STUDENT / "test_plots_public.py").read_text(encoding="utf-8")
+    files["README.md"] = readme(course, len(data["cases"]), len(plots["cases"]))
     files["pytest.ini"] = PYTEST_INI
     files["course.yml"] = ("# The course as students see it (points and tolerance).\n"
                            + yaml.safe_dump(course.student_safe(), sort_keys=False, allow_unicode=True))

@@ -2,14 +2,19 @@
 
 Each public test calls one of your functions (on fresh copies of its inputs)
 and judges the result exactly as the grader does. The test data lives in
-``tests/public_cases.json``; the judging code beside this file is a copy of
-the grader's own.
+``tests/public_cases.json`` (and ``tests/plot_cases.json`` for the figures);
+the judging code beside this file is a copy of the grader's own.
+
+A plot test also saves the figure your function returned as a PNG under
+``figures/``, so you can look at it. matplotlib is imported only when a plot
+test runs, always with the non-interactive Agg backend (no window opens).
 """
 
 from __future__ import annotations
 
 import importlib
 import json
+import re
 import sys
 import types
 from collections.abc import Callable
@@ -25,6 +30,9 @@ TESTS = Path(__file__).resolve().parent.parent
 ROOT = TESTS.parent
 EXERCISES = ROOT / "exercises"
 CASES_FILE = TESTS / "public_cases.json"
+PLOT_CASES_FILE = TESTS / "plot_cases.json"
+FIGURES = ROOT / "figures"
+FIGURE_DPI = 80
 
 
 @dataclass(frozen=True)
@@ -33,7 +41,7 @@ class Case:
 
     name: str
     function: str  # "module.function"
-    check: str  # value, shape or unchanged
+    check: str  # value, shape, unchanged or figure
     args: tuple[Any, ...]
     kwargs: dict[str, Any]
     args_after: bool
@@ -56,6 +64,7 @@ class Course:
     title: str
     points: dict[str, float]
     cases: list[Case] = field(default_factory=list)
+    total_cases: int = 0  # every public test, the plot tests included
 
 
 @dataclass
@@ -70,6 +79,7 @@ class Result:
     actual: str = ""
     hint: str = ""
     where: str = ""
+    figure: str = ""  # where the returned figure was saved (``figures/<name>.png``)
 
     @property
     def earned(self) -> float:
@@ -89,13 +99,15 @@ class Result:
             lines.append(f"  where:    {self.where}")
         if self.hint:
             lines.append(f"  hint:     {self.hint}")
+        if self.figure:
+            lines.append(f"  figure:   {self.figure} (your figure, saved so you can look at it)")
         return "\n".join(lines)
 
 
-def load_course(path: Path = CASES_FILE) -> Course:
-    """Read the public tests from ``public_cases.json``."""
+def load_cases(path: Path) -> list[Case]:
+    """The cases of one cases file (``public_cases.json`` or ``plot_cases.json``)."""
     data = json.loads(path.read_text(encoding="utf-8"))
-    cases = [
+    return [
         Case(
             name=c["name"], function=c["function"], check=c["check"],
             args=tuple(decode(a) for a in c["call"]["args"]),
@@ -106,7 +118,18 @@ def load_course(path: Path = CASES_FILE) -> Course:
         )
         for c in data["cases"]
     ]
-    return Course(data["title"], {f["name"]: f["points"] for f in data["functions"]}, cases)
+
+
+def load_course(path: Path = CASES_FILE) -> Course:
+    """Read the functions and the (non-plot) public tests from ``public_cases.json``."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    total = sum(f.get("public_tests", 0) for f in data["functions"])
+    return Course(data["title"], {f["name"]: f["points"] for f in data["functions"]}, load_cases(path), total)
+
+
+def plot_cases() -> list[Case]:
+    """The public figure tests (none when this course has no plot exercises)."""
+    return load_cases(PLOT_CASES_FILE) if PLOT_CASES_FILE.is_file() else []
 
 
 _course: Course | None = None
