@@ -2,12 +2,13 @@
 ``python -m pytest`` process per student, running the same hidden suites on
 the student's modules imported in-process (no sandbox, nothing shared).
 
-Usage: ``python -m grader.baseline STUDENT_FOLDER`` (prints the total).
+Usage: ``python -m grader.baseline STUDENT_FOLDER [MODULE,MODULE...]`` (prints the total).
 """
 
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from grader import execute
@@ -17,8 +18,10 @@ from grader.plan import build_plan
 from grader.pytest_run import run_suites
 
 
-def grade_naively(folder: Path) -> float:
+def grade_naively(folder: Path, modules: list[str] | None = None) -> float:
     course = load_course(Path(__file__).resolve().parent.parent / "course.yml")
+    if modules:
+        course = replace(course, modules={m: course.modules[m] for m in modules})
     plan = build_plan(course)
     sub = discover(folder, list(course.modules)).submissions[0]
     execute.install_sources(sub.sources)
@@ -35,4 +38,4 @@ def grade_naively(folder: Path) -> float:
 
 
 if __name__ == "__main__":
-    print(grade_naively(Path(sys.argv[1])))
+    print(grade_naively(Path(sys.argv[1]), sys.argv[2].split(",") if len(sys.argv) > 2 else None))

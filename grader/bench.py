@@ -19,7 +19,7 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from grader.config import Course
@@ -81,6 +81,7 @@ def _cpu_seconds() -> float:
 
 @dataclass
 class BenchResult:
+    modules: list[str]
     students: int
     jobs: int
     seconds: float
@@ -109,12 +110,12 @@ def grade_ours(course: Course, class_dir: Path, out: Path, jobs: int) -> tuple[f
     return seconds, cpu, mem.peak_kb / 1024, worker
 
 
-def grade_baseline(class_dir: Path, sample: int) -> list[float]:
+def grade_baseline(class_dir: Path, sample: int, modules: list[str]) -> list[float]:
     times = []
     for student in sorted(p for p in class_dir.iterdir() if p.is_dir())[:sample]:
         t0 = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "grader.baseline", str(student)], check=False,
-                       capture_output=True, timeout=120)
+        subprocess.run([sys.executable, "-m", "grader.baseline", str(student), ",".join(modules)],
+                       check=False, capture_output=True, timeout=120)
         times.append(time.perf_counter() - t0)
     return times
 
@@ -135,15 +136,21 @@ def time_student_pytest(course: Course, runs: int = 7) -> list[float]:
         return times
 
 
+def without_module(course: Course, module: str) -> Course:
+    """The same course with one module left out (to measure its share of the cost)."""
+    return replace(course, modules={m: f for m, f in course.modules.items() if m != module})
+
+
 def run_bench(course: Course, students: int, *, jobs: int, baseline_sample: int = 20,
-              student_runs: int = 7, json_path: Path | None = None, command: str = "") -> BenchResult:
+              student_runs: int = 7, json_path: Path | None = None, command: str = "",
+              full_course: Course | None = None) -> BenchResult:
     with tempfile.TemporaryDirectory() as tmp:
         class_dir = Path(tmp) / "class"
         make_class(course, class_dir, students)
         seconds, cpu, peak_mb, worker = grade_ours(course, class_dir, Path(tmp) / "out", jobs)
         p95 = worker[min(len(worker) - 1, int(0.95 * len(worker)))] if worker else 0.0
         result = BenchResult(
-            students=students, jobs=jobs, seconds=round(seconds, 3), per_second=round(students / seconds, 1),
+            modules=list(course.modules), students=students, jobs=jobs, seconds=round(seconds, 3), per_second=round(students / seconds, 1),
             cpu_ms_per_submission=round(1000 * cpu / students, 2),
             worker_cpu_ms_median=round(statistics.median(worker), 2) if worker else 0.0,
             worker_cpu_ms_p95=round(p95, 2), peak_memory_mb=round(peak_mb, 1),
@@ -152,14 +159,14 @@ def run_bench(course: Course, students: int, *, jobs: int, baseline_sample: int 
             command=command,
         )
         if baseline_sample:
-            times = grade_baseline(class_dir, min(baseline_sample, students))
+            times = grade_baseline(class_dir, min(baseline_sample, students), list(course.modules))
             per = statistics.mean(times)
             result.baseline_sample = len(times)
             result.baseline_seconds_per_submission = round(per, 3)
             result.baseline_per_second = round(1 / per, 2)
             result.speedup = round(result.per_second * per, 1)
     if student_runs:
-        runs = time_student_pytest(course, student_runs)
+        runs = time_student_pytest(full_course or course, student_runs)
         result.student_pytest_runs = [round(t, 3) for t in runs]
         result.student_pytest_median_s = round(statistics.median(runs), 3)
     if json_path:
@@ -170,6 +177,7 @@ def run_bench(course: Course, students: int, *, jobs: int, baseline_sample: int 
 
 def render(r: BenchResult) -> str:
     lines = [
+        f"Modules: {', '.join(r.modules)}",
         f"Graded {r.students} synthetic submissions with --jobs {r.jobs} in {r.seconds:.2f} s: "
         f"{r.per_second:.1f} submissions/s",
         f"CPU per submission (all processes): {r.cpu_ms_per_submission:.1f} ms; "

@@ -87,16 +87,25 @@ def cmd_stubs(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
+    import json
     import time
+    from dataclasses import asdict
 
-    from grader.bench import render, run_bench
+    from grader.bench import render, run_bench, without_module
 
     course = _course(args.course)
     json_path = Path(args.json) if args.json else Path("benchmarks/results") / f"bench-{args.students}-{int(time.time())}.json"
     command = "grader " + " ".join(sys.argv[1:]) if sys.argv[1:] else "grader bench"
-    result = run_bench(course, args.students, jobs=args.jobs, baseline_sample=args.baseline_sample,
-                       student_runs=args.student_runs, json_path=json_path, command=command)
-    print(render(result))
+    runs = [run_bench(course, args.students, jobs=args.jobs, baseline_sample=args.baseline_sample,
+                      student_runs=args.student_runs, command=command)]
+    print(render(runs[0]))
+    if "plots" in course.modules and not args.full_only:
+        print()
+        runs.append(run_bench(without_module(course, "plots"), args.students, jobs=args.jobs,
+                              baseline_sample=args.baseline_sample, student_runs=0, command=command))
+        print(render(runs[1]))
+    json_path.parent.mkdir(parents=True, exist_ok=True)
+    json_path.write_text(json.dumps([asdict(r) for r in runs], indent=1) + "\n", encoding="utf-8")
     print(f"Wrote {json_path}")
     return errors.EXIT_OK
 
@@ -153,6 +162,8 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--baseline-sample", type=int, default=20,
                    help="students graded the naive way to time the baseline (0 to skip)")
     b.add_argument("--student-runs", type=int, default=7, help="timed runs of the student's pytest (0 to skip)")
+    b.add_argument("--full-only", action="store_true",
+                   help="skip the second run without the plots module")
     b.add_argument("--json", help="where to write the figures (default benchmarks/results/bench-N-TIME.json)")
     b.set_defaults(func=cmd_bench)
 

@@ -219,7 +219,7 @@ def student_files(course: Course, plan: Plan | None = None) -> dict[str, str]:
     files["tests/public_cases.json"] = cases_json(data)
     if plots["cases"]:
         files["tests/plot_cases.json"] = cases_json(plots)
-        files["tests/test_plots_public.py"] = (STUDENT / "test_plots_public.py").read_text(encoding="utf-8")
+        files["tests/test_public_plots.py"] = (STUDENT / "test_public_plots.py").read_text(encoding="utf-8")
     files["README.md"] = readme(course, len(data["cases"]), len(plots["cases"]))
     files["pytest.ini"] = PYTEST_INI
     files["course.yml"] = ("# The course as students see it (points and tolerance).\n"

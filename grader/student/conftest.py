@@ -4,7 +4,8 @@ A public test runs your function and records what it found; this plugin turns
 a failed check into a failed test whose report is a few plain lines (no
 traceback). A function that still raises ``NotImplementedError`` is reported
 as "not started" (letter ``n``), and the run ends with a table of your
-functions, the points of the public tests, and which function to work on next.
+functions, the points of the public tests, and which function to work on next,
+followed by where the plot tests saved your figures.
 """
 
 from __future__ import annotations
@@ -63,10 +64,23 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     course = public.course()
     tr = terminalreporter
     tr.write_sep("=", f"{course.title}: your progress on the public tests", bold=True)
-    for line in public.summary(course, ran, total_cases=len(course.cases), unicode=_unicode_ok(sys.stdout)):
+    for line in public.summary(course, ran, total_cases=course.total_cases, unicode=_unicode_ok(sys.stdout)):
         markup = {}
         if line.startswith("Next:"):
             markup = {"yellow": True, "bold": True}
         elif line.startswith("Congratulations"):
             markup = {"green": True, "bold": True}
         tr.write_line(line, **markup)
+    saved = public.saved_figures(ran)
+    if saved:
+        where = _shown_folder(public.FIGURES)
+        tr.write_line(f"Your figures: {where} ({len(saved)} PNG file{'s' if len(saved) != 1 else ''}; "
+                      "open them in any image viewer)")
+
+
+def _shown_folder(folder: Path) -> str:
+    """The folder relative to the current directory when it is below it, else in full."""
+    try:
+        return folder.relative_to(Path.cwd().resolve()).as_posix() + "/"
+    except ValueError:
+        return str(folder) + "/"

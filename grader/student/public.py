@@ -99,8 +99,10 @@ class Result:
             lines.append(f"  where:    {self.where}")
         if self.hint:
             lines.append(f"  hint:     {self.hint}")
-        if self.figure:
-            lines.append(f"  figure:   {self.figure} (your figure, saved so you can look at it)")
+        if self.figure.startswith("figures/"):
+            lines.append(f"  figure:   {self.figure} (open it to see what you drew)")
+        elif self.figure:
+            lines.append(f"  figure:   {self.figure}")
         return "\n".join(lines)
 
 
@@ -221,6 +223,10 @@ class _Watched:
 
 def run_case(case: Case) -> Result:
     """Call the student's function on this case's inputs and judge the outcome."""
+    if case.check == "figure":
+        problem = use_agg()  # before your module is imported, so pyplot never opens a window
+        if problem:
+            return Result(case, False, "error", problem)
     module, problem, where = load_module(case.module)
     short = case.function.split(".")[1]
     if module is None:
@@ -232,14 +238,94 @@ def run_case(case: Case) -> Result:
     actual = run_call(watched, short, case.args, case.kwargs, case.args_after)  # type: ignore[arg-type]
     if watched.interrupted:
         raise KeyboardInterrupt
+    saved = ""
+    if case.check == "figure":  # saved before judging: judging reads the figure, then closes it
+        saved = save_figure(case, actual.value if actual.ok else None)
     expected = Outcome(ok=True, value=case.expected)
-    verdict = judge(case.check, case.args, expected, actual, case.rtol, case.atol)
-    result = Result(case, verdict.passed, verdict.kind, verdict.reason, verdict.expected, verdict.actual)
+    try:
+        verdict = judge(case.check, case.args, expected, actual, case.rtol, case.atol)
+    finally:
+        if case.check == "figure" and actual.ok:
+            _close(actual.value)
+    result = Result(case, verdict.passed, verdict.kind, verdict.reason, verdict.expected, verdict.actual,
+                    figure=saved)
     if verdict.kind == "error":
         result.where = watched.where
     if not verdict.passed and case.check == "value" and actual.ok:
         result.hint = _hint(case, actual.value)
     return result
+
+
+# -- figures ----------------------------------------------------------------------------
+
+_agg_problem: str | None = None
+
+
+def use_agg() -> str:
+    """Import matplotlib with the Agg backend, once; returns "" or what went wrong."""
+    global _agg_problem
+    if _agg_problem is None:
+        try:
+            import matplotlib
+
+            matplotlib.use("Agg", force=True)
+            _agg_problem = ""
+        except ImportError:
+            _agg_problem = "the plot tests need matplotlib, which is not installed here (pip install matplotlib)"
+        except Exception as exc:  # noqa: BLE001 - a broken installation is reported, not raised
+            _agg_problem = f"matplotlib could not be set up: {describe_exception(exc)}"
+    return _agg_problem
+
+
+def figure_name(case: Case) -> str:
+    """``<function>-<the test's label as a short slug>.png``: stable, safe on every system."""
+    label = case.name.split(": ", 1)[-1]
+    slug = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
+    if len(slug) > 48:
+        slug = slug[:48].rsplit("-", 1)[0]
+    return f"{case.function.split('.')[-1]}-{slug or 'figure'}.png"
+
+
+def save_figure(case: Case, value: Any) -> str:
+    """Save a returned Figure as ``figures/<name>.png``; returns that path or a short note.
+
+    When the call returned no Figure, an old PNG of this test is removed, so
+    the folder never shows a picture your current code did not draw."""
+    from matplotlib.figure import Figure
+
+    path = FIGURES / figure_name(case)
+    shown = f"figures/{path.name}"
+    if not isinstance(value, Figure):
+        try:
+            path.unlink(missing_ok=True)
+        except OSError:
+            pass
+        return ""
+    try:
+        FIGURES.mkdir(exist_ok=True)
+        value.savefig(path, dpi=FIGURE_DPI)
+    except Exception as exc:  # noqa: BLE001 - e.g. a label matplotlib cannot typeset
+        try:
+            path.unlink(missing_ok=True)
+        except OSError:
+            pass
+        return f"not saved ({describe_exception(exc)[:120]})"
+    return shown
+
+
+def _close(value: Any) -> None:
+    """Release a figure from pyplot (if the student used pyplot at all)."""
+    plt = sys.modules.get("matplotlib.pyplot")
+    if plt is not None and type(value).__name__ == "Figure":
+        try:
+            plt.close(value)
+        except Exception:  # noqa: BLE001
+            pass
+
+
+def saved_figures(ran: list[Result]) -> list[str]:
+    """The PNG files the tests that ran saved (paths relative to this folder)."""
+    return [r.figure for r in ran if r.figure.startswith("figures/")]
 
 
 results: dict[str, Result] = {}  # case name -> result, for the tests that ran
