@@ -178,6 +178,8 @@ def _record_student(api: Any, gb: Any, assignment: str, result: StudentResult,
                     cell = gb.find_grade_cell(tc.grade_id, module, assignment)
                     grade = api.Grade(cell_id=cell.id, notebook=submitted)
                     gb.db.add(grade)
-                grade.auto_score = float(scores.get(tc.test.name, 0.0))
+                # a slim result lists only failed tests: the others earned their points
+                default = 0.0 if result.complete else tc.points
+                grade.auto_score = float(scores.get(tc.test.name, default))
                 grade.needs_manual_grade = False
     gb.db.commit()

@@ -13,16 +13,26 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
+from grader import figure_files
 from grader.config import Course
 from grader.fsutil import atomic_write
 from grader.writers import lms, report
 
 if TYPE_CHECKING:  # only for types: the CLI hands us the run's objects untyped
     from grader.runner import RunSummary
+    from grader.scoring import StudentResult
 
 REPORT = "report.html"
 CANVAS = "grades-canvas.csv"
 MOODLE = "grades-moodle.csv"
+
+
+def _gallery(grader: object, results: list[StudentResult], out: Path) -> dict[str, list[tuple[str, bytes]]]:
+    """Saved figures of the students who lost points on a plot (see grader/figure_files.py)."""
+    plan = getattr(grader, "plan", None)
+    if plan is None:
+        return {}
+    return figure_files.gallery(results, out / "feedback", figure_files.plot_functions(plan))
 
 
 def write_extra(args: argparse.Namespace, course: Course, grader: object, summary: object) -> list[str]:
@@ -38,7 +48,8 @@ def write_extra(args: argparse.Namespace, course: Course, grader: object, summar
     assignment = str(getattr(args, "assignment", None) or "ps1")
     lines: list[str] = []
 
-    atomic_write(out / REPORT, report.render(results, title=course.title, functions=course.functions))
+    atomic_write(out / REPORT, report.render(results, title=course.title, functions=course.functions,
+                                             gallery=_gallery(grader, results, out)))
     lines.append(f"Wrote {out / REPORT} (open it in a browser).")
 
     # "csv" needs nothing here: grades.csv is always written by the runner.

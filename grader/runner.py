@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grader import figure_files
 from grader.check import preload_for
 from grader.config import Course
 from grader.discovery import Discovery, Submission, discover
@@ -37,7 +38,7 @@ STATE_DIR = ".state"
 class RunSummary:
     """What a grading run did, for the terminal summary and for callers."""
 
-    results: list[StudentResult]
+    results: list[StudentResult]  # slim: failed tests only (StudentResult.slim)
     regraded: list[str] = field(default_factory=list)
     reused: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -76,6 +77,8 @@ class ClassGrader:
         self.plan_fp = self.plan.fingerprint()
         self.progress = progress
         self.pool_factory = pool_factory
+        # Saves each student's figures beside their feedback (see grader/figure_files.py).
+        self.figures = figure_files.FigureSaver(self.plan, out_dir / "feedback")
 
     # -- files ---------------------------------------------------------------------------
     def _state_path(self, sid: str) -> Path:
@@ -91,14 +94,15 @@ class ClassGrader:
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
-    def _write_student(self, sub: Submission, result: StudentResult) -> None:
+    def _write_student(self, sub: Submission, result: StudentResult,
+                       figures: list[figure_files.FigureFile] | None = None) -> None:
         c = self.course
         show = c.show_hidden_inputs or c.show_hidden_expected
         atomic_write(self.out_dir / "results" / f"{sub.student_id}.json",
                      gradescope.render(result, show_hidden_values=show))
         atomic_write(self.out_dir / "feedback" / f"{sub.student_id}.md",
                      feedback.render(result, title=c.title, show_inputs=c.show_hidden_inputs,
-                                     show_expected=c.show_hidden_expected))
+                                     show_expected=c.show_hidden_expected, figures=figures))
         # The state file is written last: its presence means the student is complete.
         state = {"key": _key(self.plan_fp, sub), "result": result.to_dict()}
         atomic_write(self._state_path(sub.student_id), json.dumps(state, sort_keys=True))
@@ -134,18 +138,19 @@ class ClassGrader:
         for sub in found.submissions:
             cached = None if force else self._cached(sub)
             if cached is not None:
-                results[sub.student_id] = cached
+                results[sub.student_id] = cached.slim()
                 summary.reused.append(sub.student_id)
                 if not (self.out_dir / "feedback" / f"{sub.student_id}.md").exists():
-                    self._write_student(sub, cached)
+                    self._write_student(sub, cached, self.figures.on_disk(sub.student_id))
             else:
                 todo.append(sub)
         bar = Progress(len(todo), enabled=self.progress)
         to_sandbox = [s for s in todo if s.sources]
         for sub in todo:
             if not sub.sources:
-                results[sub.student_id] = r = self._result(sub, None)
-                self._write_student(sub, r)
+                r = self._result(sub, None)
+                self._write_student(sub, r, self.figures.save(sub.student_id, None, r))
+                results[sub.student_id] = r.slim()
                 summary.regraded.append(sub.student_id)
                 bar.step(f"{sub.student_id}: {r.status}")
         if to_sandbox:
@@ -158,8 +163,9 @@ class ClassGrader:
                         on_warning(w)
                 for sid, raw in pool.map((s.student_id, s.sources) for s in to_sandbox):
                     sub = by_id[sid]
-                    results[sid] = r = self._result(sub, raw)
-                    self._write_student(sub, r)
+                    r = self._result(sub, raw)
+                    self._write_student(sub, r, self.figures.save(sid, raw.outcomes, r))
+                    results[sid] = r.slim()
                     summary.regraded.append(sid)
                     bar.step(f"{sid}: {r.total:g}/{r.max_total:g} {r.status}")
         bar.close()

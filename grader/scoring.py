@@ -5,7 +5,7 @@ All judging happens here, on the trusted side, with :mod:`grader.checks`.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from grader.cases import Test
@@ -16,7 +16,7 @@ from grader.plan import Plan
 TIME_LIMITS = ("wall time", "call time", "cpu time")
 
 
-@dataclass
+@dataclass(slots=True)
 class TestResult:
     """One test's result, with everything any report may need (renderers decide what to show)."""
 
@@ -80,6 +80,18 @@ class StudentResult:
     fingerprint: str = ""
     cpu_ms: float = 0.0
     wall_ms: float = 0.0
+    complete: bool = True  # False: ``tests`` holds only the failed tests (see ``slim``)
+
+    def slim(self) -> StudentResult:
+        """A light copy for whole-class summaries: failed tests only, no captured output.
+
+        Every student takes every test, so the passed ones are implied; keeping
+        only failures keeps a 10,000-student run's memory flat.
+        """
+        if not self.complete:
+            return self
+        failed = [t for t in self.tests if not t.passed]
+        return replace(self, tests=failed, stdout="", complete=False)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -213,9 +213,9 @@ def test_check_prints_one_students_full_result() -> None:
     assert proc.returncode == 5
     assert "lena:" in proc.stdout and "[hidden]" in proc.stdout and "hint:" in proc.stdout
     ok = run_cli("check", str(ROOT / "solutions"))
-    assert ok.returncode == 0 and "70 / 70" in ok.stdout
+    assert ok.returncode == 0 and "84 / 84" in ok.stdout
     stubs = run_cli("check", str(ROOT / "exercises"))
-    assert stubs.returncode == 5 and "0 / 70" in stubs.stdout
+    assert stubs.returncode == 5 and "0 / 84" in stubs.stdout
 
 
 def test_user_mistakes_are_one_line_errors(tmp_path: Path) -> None:

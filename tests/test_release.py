@@ -81,6 +81,17 @@ def _shipped(plan: Plan) -> list[grader_cases.Test]:
     return [t for t in plan.tests if t.public and t.check != "figure"]
 
 
+def _plots_shipped(plan: Plan) -> list[grader_cases.Test]:
+    """The public figure tests, which travel in plot_cases.json."""
+    return [t for t in plan.tests if t.public and t.check == "figure"]
+
+
+def _cases(copy: Path) -> list[dict]:
+    """Every shipped case, from both cases files."""
+    return [c for name in ("public_cases.json", "plot_cases.json")
+            for c in json.loads((copy / "tests" / name).read_text())["cases"]]
+
+
 def _copy(tmp_path: Path, hint_plan: Plan) -> Path:
     out = tmp_path / "copy"
     rel.release(COURSE, out, plan=hint_plan)
@@ -181,6 +192,9 @@ def test_copy_has_no_hidden_tests(default_copy: Path, hint_plan: Plan) -> None:
     assert _leaks(default_copy, hidden) == []
     cases = json.loads((default_copy / "tests" / "public_cases.json").read_text())["cases"]
     assert [c["name"] for c in cases] == [t.name for t in _shipped(hint_plan)]
+    plots = json.loads((default_copy / "tests" / "plot_cases.json").read_text())["cases"]
+    assert [c["name"] for c in plots] == [t.name for t in _plots_shipped(hint_plan)]
+    assert plots and all(c["check"] == "figure" for c in plots)
 
 
 def test_every_case_carries_the_reference_value(default_copy: Path, hint_plan: Plan) -> None:
@@ -190,6 +204,9 @@ def test_every_case_carries_the_reference_value(default_copy: Path, hint_plan: P
         expected = hint_plan.expected[hint_plan.index(test)].value
         assert np.array_equal(np.asarray(decode(case["expected"]), dtype=float), np.asarray(expected, dtype=float))
         assert ("mistakes" in case) == (test.check == "value")
+    plots = json.loads((default_copy / "tests" / "plot_cases.json").read_text())["cases"]
+    for case, test in zip(plots, _plots_shipped(hint_plan), strict=True):
+        assert decode(case["expected"]) == hint_plan.expected[hint_plan.index(test)].value
 
 
 # -- contents -----------------------------------------------------------------------------
@@ -199,7 +216,8 @@ def test_copy_layout(default_copy: Path) -> None:
     expected = {"README.md", "pytest.ini", "course.yml", "exercises/__init__.py", "tests/conftest.py",
                 "tests/test_public.py", "tests/public_cases.json", "tests/_support/__init__.py",
                 "tests/_support/public.py", "tests/_support/checks.py", "tests/_support/wire.py",
-                "tests/_support/execute.py", "tests/_support/probes.py"}
+                "tests/_support/execute.py", "tests/_support/probes.py", "tests/_support/figures.py",
+                "tests/test_public_plots.py", "tests/plot_cases.json"}
     expected |= {f"exercises/{m}.py" for m in COURSE.modules}
     assert expected <= files
     assert not [f for f in files if f.startswith(("solutions", "grader"))]
@@ -218,11 +236,14 @@ def test_course_yml_is_student_safe(default_copy: Path) -> None:
 
 
 def test_points_are_split_over_public_tests(default_copy: Path) -> None:
-    data = json.loads((default_copy / "tests" / "public_cases.json").read_text())
     per_function: dict[str, float] = {}
-    for case in data["cases"]:
+    for case in _cases(default_copy):
         per_function[case["function"]] = per_function.get(case["function"], 0.0) + case["points"]
     assert per_function == pytest.approx(COURSE.points)
+    functions = json.loads((default_copy / "tests" / "public_cases.json").read_text())["functions"]
+    assert [f["name"] for f in functions] == list(COURSE.points)  # course order, plot functions too
+    counts = {f["name"]: f["public_tests"] for f in functions}
+    assert sum(counts.values()) == len(_cases(default_copy))
 
 
 def test_support_code_never_imports_grader(default_copy: Path) -> None:
@@ -239,8 +260,15 @@ def test_readme_explains_the_essentials(default_copy: Path) -> None:
     text = (default_copy / "README.md").read_text()
     assert "{{" not in text and COURSE.title in text
     for needle in ("pytest -k sse", "pytest -x", "hint", "Next:", "hidden tests", "does not guarantee",
-                   "zip", f"{COURSE.rtol:g}", f"{COURSE.atol:g}", "Do not modify the inputs", "`n` not started"):
+                   "zip", f"{COURSE.rtol:g}", f"{COURSE.atol:g}", "Do not modify the inputs", "`n` not started",
+                   "## Looking at your figures", "`figures/`", "image viewer", "Agg", "tests/test_public_plots.py"):
         assert needle in text, needle
+
+
+def test_readme_leaves_out_figures_without_plot_exercises() -> None:
+    text = rel.readme(COURSE, 10, 0)
+    assert "{{" not in text and "figures/" not in text and "Looking at your figures" not in text
+    assert "`figures/`" in rel.readme(COURSE, 10, 4)
 
 
 def test_release_refuses_a_non_empty_folder(tmp_path: Path, hint_plan: Plan) -> None:
@@ -306,9 +334,9 @@ def _append(copy: Path, module: str, code: str) -> int:
     return text.count("\n") + 3
 
 
-def _section(output: str, name: str) -> str:
+def _section(output: str, name: str, test: str = "test_public") -> str:
     """The FAILURES-section report of one test."""
-    start = output.index("\n", output.index(f"test_public[{name}] _"))
+    start = output.index("\n", output.index(f"{test}[{name}] _"))
     ends = [i for i in (output.find("\n_", start), output.find("\n=", start), output.find("\n-", start)) if i > 0]
     return output[start:min(ends)].strip("\n")
 
@@ -319,7 +347,7 @@ def test_stubs_read_as_not_started(student_python: str, tmp_path: Path, hint_pla
     out = done.stdout + done.stderr
     assert done.returncode == 1, out
     assert "Traceback" not in out and "FAILURES" not in out and "NotImplementedError" not in out
-    n = len(_shipped(hint_plan))
+    n = len(_shipped(hint_plan)) + len(_plots_shipped(hint_plan))
     assert f"{n} not started" in out
     for function, points in COURSE.points.items():
         row = next(line for line in out.splitlines() if line.strip().startswith(function + " "))
@@ -336,7 +364,27 @@ def test_solutions_pass_with_full_points(student_python: str, tmp_path: Path, hi
     assert done.returncode == 0, out
     assert f"{COURSE.max_total:g} / {COURSE.max_total:g}" in out
     assert "Congratulations" in out and "Next:" not in out
-    assert all("✓ done" in line for line in out.splitlines() if line.strip().startswith(("losses.", "descent.")))
+    assert all("✓ done" in line for line in out.splitlines()
+               if line.strip().startswith(("losses.", "descent.", "plots.")))
+    # Each plot test saved the student's figure as a PNG, and the summary says where.
+    pngs = sorted((copy / "figures").glob("*.png"))
+    expected = [f"{t.function.split('.')[1]}-" for t in _plots_shipped(hint_plan)]
+    assert len(pngs) == len(expected) == 4
+    for png, prefix in zip(pngs, sorted(expected), strict=True):
+        assert png.name.startswith(prefix), png.name
+        _valid_png(png)
+    assert f"Your figures: figures/ ({len(pngs)} PNG files" in out
+    rows = [line.split()[0] for line in out.splitlines() if line.startswith("  ") and line.split()[0] in COURSE.points]
+    assert rows == list(COURSE.points)  # the table lists every function, plots included, in course order
+
+
+def _valid_png(path: Path) -> None:
+    from PIL import Image
+
+    assert path.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    with Image.open(path) as image:
+        image.verify()
+        assert image.size[0] >= 100 and image.size[1] >= 100
 
 
 def test_known_mistake_shows_a_plain_report_and_hint(student_python: str, tmp_path: Path, hint_plan: Plan) -> None:
@@ -361,6 +409,67 @@ def test_known_mistake_shows_a_plain_report_and_hint(student_python: str, tmp_pa
     assert _leaks_in_text(out) == []
     assert "losses.sse" in out and "✗ failing" in out and "Next: work on losses.sse" in out
     assert "2 failed" in out
+
+
+NATURAL_LOG = """def plot_log_penalty(base=2):
+    p = np.geomspace(1e-3, 1.0, 100)
+    fig = Figure()
+    ax = fig.add_subplot()
+    ax.plot(p, -np.log(p))
+    ax.set_xlabel("p")
+    ax.set_ylabel("penalty")
+    return fig
+"""
+
+
+def test_wrong_plot_fails_in_plain_words_and_keeps_the_png(student_python: str, tmp_path: Path,
+                                                          hint_plan: Plan) -> None:
+    copy = _copy(tmp_path, hint_plan)
+    _use_solutions(copy)
+    assert run_pytest(student_python, copy, "-k", "plots").returncode == 0
+    fit_png = next((copy / "figures").glob("plot_fit-*.png"))
+    _append(copy, "plots", NATURAL_LOG)  # natural log where base 2 was asked
+    _append(copy, "plots", "def plot_fit(x, y, a, b):\n    fig = Figure()\n    fig.add_subplot().plot(x, y)\n")
+    done = run_pytest(student_python, copy, "-k", "plots")
+    out = done.stdout + done.stderr
+    assert done.returncode == 1, out
+    name = _plots_shipped(hint_plan)[0].name
+    report = _section(out, name, "test_plot")
+    png = next((copy / "figures").glob("plot_log_penalty-*.png"))
+    assert report.splitlines() == [
+        f"{name}: the curve has the shape of a logarithm but in the wrong base",
+        f"  figure:   figures/{png.name} (open it to see what you drew)",
+    ]
+    _valid_png(png)
+    fit = _section(out, next(t.name for t in _plots_shipped(hint_plan) if t.function == "plots.plot_fit"), "test_plot")
+    assert "returned None, not the Figure (is `return fig` missing?)" in fit and "figure:" not in fit
+    assert not fit_png.exists()  # no figure this time: the old picture is gone
+    for noise in ("Traceback", "AssertionError", "E   ", "matplotlib."):
+        assert noise not in out, noise
+    assert "Your figures: figures/ (3 PNG files" in out
+    assert "Next: work on plots.plot_log_penalty" in out
+
+
+_PROBE = """
+
+def pytest_sessionfinish(session, exitstatus):
+    import sys
+    print("\\nMATPLOTLIB-IMPORTED:", "matplotlib" in sys.modules)
+"""
+
+
+def test_only_the_plot_tests_import_matplotlib(student_python: str, tmp_path: Path, hint_plan: Plan) -> None:
+    copy = _copy(tmp_path, hint_plan)
+    _use_solutions(copy)
+    with (copy / "tests" / "conftest.py").open("a") as fh:
+        fh.write(_PROBE)
+    for args, imported in ((["tests/test_public.py"], False), (["-k", "not plots"], False),
+                           (["-k", "losses.sse"], False), ([], True), (["-k", "plot_fit"], True)):
+        done = run_pytest(student_python, copy, "-s", *args)
+        out = done.stdout + done.stderr
+        assert done.returncode == 0, out
+        assert f"MATPLOTLIB-IMPORTED: {imported}" in out, (args, out)
+    assert "import matplotlib" not in (copy / "tests" / "test_public.py").read_text()
 
 
 def _leaks_in_text(text: str) -> list[str]:
@@ -431,16 +540,26 @@ def test_modified_inputs_are_caught(student_python: str, tmp_path: Path, hint_pl
 
 @pytest.mark.slow
 def test_student_pytest_is_fast(student_python: str, tmp_path: Path, hint_plan: Plan) -> None:
-    """Our part of a student's run (over pytest and numpy's own start-up) stays small."""
+    """Our part of a student's run (over pytest's, numpy's and matplotlib's own start-up) stays small.
+
+    The tests of the other exercises are timed against a floor that imports
+    numpy; the whole run (plot tests included) against one that also imports
+    matplotlib, which only the plot tests do."""
     copy = _copy(tmp_path, hint_plan)
-    empty = tmp_path / "empty"
-    empty.mkdir()
-    (empty / "test_nothing.py").write_text("import numpy\n\n\ndef test_nothing():\n    pass\n")
-    ours, floor = [], []
+    floors = {}
+    for name, imports in (("numpy", "import numpy"), ("matplotlib", "import numpy\nimport matplotlib.figure")):
+        folder = floors[name] = tmp_path / f"floor-{name}"
+        folder.mkdir()
+        (folder / "test_nothing.py").write_text(f"{imports}\n\n\ndef test_nothing():\n    pass\n")
+    runs = {"not plots": (copy, ("-k", "not plots")), "all": (copy, ()),
+            "numpy": (floors["numpy"], ()), "matplotlib": (floors["matplotlib"], ())}
+    times: dict[str, list[float]] = {name: [] for name in runs}
     for _ in range(5):
-        for folder, times in ((copy, ours), (empty, floor)):
+        for name, (folder, args) in runs.items():
             start = time.perf_counter()
-            run_pytest(student_python, folder)
-            times.append(time.perf_counter() - start)
-    overhead = statistics.median(ours) - statistics.median(floor)
-    assert overhead < 0.5, f"copy {statistics.median(ours):.3f}s, floor {statistics.median(floor):.3f}s"
+            run_pytest(student_python, folder, *args)
+            times[name].append(time.perf_counter() - start)
+    median = {name: statistics.median(t) for name, t in times.items()}
+    shown = ", ".join(f"{name} {t:.3f}s" for name, t in median.items())
+    assert median["not plots"] - median["numpy"] < 0.5, shown
+    assert median["all"] - median["matplotlib"] < 0.5, shown

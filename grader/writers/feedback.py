@@ -8,8 +8,14 @@ allows showing their inputs or expected values.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 from grader.scoring import StudentResult, TestResult
 from grader.writers.grades_csv import fmt
+
+if TYPE_CHECKING:
+    from grader.figure_files import FigureFile
 
 STATUS = {"full": "✅ full marks", "partial": "🟡 partly right", "zero": "❌ not yet right",
           "not started": "⬜ not started", "error": "💥 could not run"}
@@ -30,8 +36,28 @@ def _failure(t: TestResult, show_inputs: bool, show_expected: bool) -> list[str]
     return out
 
 
+def _figures(figures: Sequence[FigureFile]) -> list[str]:
+    """The "Your figures" section: one line per plot function, with its picture when drawn."""
+    out = ["## Your figures", "",
+           "Each picture is redrawn from what the grader read off your figure (points, lines, "
+           "contour lines, labels), so colours and styles are not kept.", ""]
+    for f in figures:
+        head = f"- `{f.function}`" if f.function else "-"
+        if f.test:
+            head += f" ({f.test.split(': ', 1)[-1]})"
+        parts = [head + ":"]
+        if f.note:
+            parts.append(f.note + ("" if not f.link else ":"))
+        if f.link:
+            parts.append(f"![{f.function or 'figure'}]({f.link})")
+        out.append(" ".join(parts))
+    return out + [""]
+
+
 def render(result: StudentResult, *, title: str, show_inputs: bool = False,
-           show_expected: bool = False) -> str:
+           show_expected: bool = False, figures: Sequence[FigureFile] | None = None) -> str:
+    """The feedback page; ``figures`` (from :mod:`grader.figure_files`) adds links to the
+    student's saved figures, relative to the feedback folder."""
     lines = [f"# {title}: feedback for {result.student_id}", "",
              f"**Total: {fmt(result.total)} / {fmt(result.max_total)}**", ""]
     if result.problems or result.module_errors or result.limits_hit:
@@ -62,4 +88,6 @@ def render(result: StudentResult, *, title: str, show_inputs: bool = False,
             lines += ["", "Not started: " + ", ".join(f"`{f}`" for f in not_started)]
     else:
         lines.append("Every test passed. Well done!")
+    if figures:
+        lines += ["", *_figures(figures)]
     return "\n".join(lines).rstrip() + "\n"

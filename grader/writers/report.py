@@ -145,9 +145,11 @@ def test_failure_shares(results: Sequence[StudentResult]) -> list[TestShare]:
     for r in results:
         for t in r.tests:
             seen.setdefault(t.name, (t.function, t.public))
-            taken[t.name] += 1
             if not t.passed:
                 failed[t.name] += 1
+    # Every student takes every test; slim results list only the failed ones.
+    for name in seen:
+        taken[name] = len(results)
     shares = [TestShare(name, fn, public, failed[name], taken[name]) for name, (fn, public) in seen.items()]
     return sorted(shares, key=lambda s: (-s.share, s.name))
 

@@ -50,4 +50,12 @@ def add_intercept(X):
 
 
 def normal_equation(X, y):
-    raise NotImplementedError
+    """Least-squares coefficients beta solving X^T X beta = X^T y.
+
+    ``X`` is a design matrix (include the intercept column yourself if you
+    want one). For a 1-D ``y`` the result is a 1-D array with one entry per
+    column of ``X``.
+    """
+    design = np.asarray(X, dtype=float)
+    target = np.asarray(y, dtype=float)
+    return np.linalg.solve(design.T @ design, design.T @ target)
