@@ -21,6 +21,8 @@ sample: $(STAMP)
 
 test: $(STAMP)
 	bash scripts/ensure-browser
+	$(BIN)/ruff check grader tests solutions
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)

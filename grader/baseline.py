@@ -8,6 +8,7 @@ Usage: ``python -m grader.baseline STUDENT_FOLDER [MODULE,MODULE...]`` (prints t
 from __future__ import annotations
 
 import sys
+import types
 from dataclasses import replace
 from pathlib import Path
 
@@ -25,13 +26,13 @@ def grade_naively(folder: Path, modules: list[str] | None = None) -> float:
     plan = build_plan(course)
     sub = discover(folder, list(course.modules)).submissions[0]
     execute.install_sources(sub.sources)
-    modules = {}
+    loaded: dict[str, types.ModuleType | None] = {}
     for m in course.modules:
         try:
-            modules[m] = execute.import_module(m) if m in sub.sources else None
+            loaded[m] = execute.import_module(m) if m in sub.sources else None
         except BaseException:  # noqa: BLE001 - a broken module scores 0, like in the real grader
-            modules[m] = None
-    outcomes = [execute.run_call(modules.get(c.module), c.function, c.args, dict(c.kwargs), c.args_after)
+            loaded[m] = None
+    outcomes = [execute.run_call(loaded.get(c.module), c.function, c.args, dict(c.kwargs), c.args_after)
                 for c in plan.calls]
     result, _ = run_suites(plan, outcomes, student_id=sub.student_id)
     return result.total

@@ -94,6 +94,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
     from grader.bench import render, run_bench, without_module
 
     course = _course(args.course)
+    for module in args.skip_module or []:
+        course = without_module(course, module)
     json_path = Path(args.json) if args.json else Path("benchmarks/results") / f"bench-{args.students}-{int(time.time())}.json"
     command = "grader " + " ".join(sys.argv[1:]) if sys.argv[1:] else "grader bench"
     runs = [run_bench(course, args.students, jobs=args.jobs, baseline_sample=args.baseline_sample,
@@ -162,6 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--baseline-sample", type=int, default=20,
                    help="students graded the naive way to time the baseline (0 to skip)")
     b.add_argument("--student-runs", type=int, default=7, help="timed runs of the student's pytest (0 to skip)")
+    b.add_argument("--skip-module", action="append", help="leave a module out of the course (repeatable)")
     b.add_argument("--full-only", action="store_true",
                    help="skip the second run without the plots module")
     b.add_argument("--json", help="where to write the figures (default benchmarks/results/bench-N-TIME.json)")

@@ -35,7 +35,7 @@ MAX_AXES = 4  # axes kept per figure
 MAX_ARTISTS = 24  # lines, point sets and contour sets kept per axes
 MAX_POINTS = 200  # points kept per line or point set (deterministic subsample)
 MAX_LEVELS = 16  # paths kept per contour set
-MAX_LEVEL_POINTS = 60  # vertices kept per contour path
+MAX_LEVEL_POINTS = 30  # vertices kept per contour path
 MAX_TOTAL_POINTS = 3000  # points kept per figure, all artists together
 MAX_TEXT = 200  # characters kept per label or title
 UNBOUNDED = 1e200  # contour band edges beyond this are open-ended (``extend=``)
@@ -217,12 +217,18 @@ def _bbox(xy: np.ndarray) -> list[float] | None:
     return [float(lo[0]), float(hi[0]), float(lo[1]), float(hi[1])]
 
 
+def _short(values: np.ndarray) -> list[float]:
+    """Numbers rounded to 7 significant digits: far below every check's tolerance
+    (1e-3 of an extent), and about half the JSON each submission sends back."""
+    return [float(f"{v:.7g}") for v in values.tolist()]
+
+
 def _points(xy: np.ndarray, budget: _Budget, cap: int = MAX_POINTS) -> dict[str, Any]:
     """Finite points (x, y), their count and extent before subsampling, a capped sample."""
     xy = xy[np.all(np.isfinite(xy), axis=1)]
     idx = _subsample(len(xy), budget.take(len(xy), cap))
     keep = xy[idx]
-    return {"x": keep[:, 0].tolist(), "y": keep[:, 1].tolist(), "n": len(xy), "bbox": _bbox(xy)}
+    return {"x": _short(keep[:, 0]), "y": _short(keep[:, 1]), "n": len(xy), "bbox": _bbox(xy)}
 
 
 def _no_style(value: Any) -> bool:
@@ -312,7 +318,7 @@ def _contour(ax: Any, cs: Any, budget: _Budget) -> dict[str, Any]:
         lo, hi = bounds[i]
         entries.append({
             "lo": _edge(lo), "hi": _edge(hi), "n": len(verts),
-            "x": verts[idx, 0].tolist(), "y": verts[idx, 1].tolist(),
+            "x": _short(verts[idx, 0]), "y": _short(verts[idx, 1]),
             "breaks": [int(j) for j in np.flatnonzero(np.diff(seg)) + 1],
         })
     box = _bbox(np.array(boxes)) if boxes else None

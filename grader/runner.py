@@ -29,7 +29,7 @@ from grader.plan import Plan, build_plan
 from grader.progress import Progress
 from grader.sandbox import RawResult, SandboxPool
 from grader.scoring import StudentResult, score
-from grader.writers import feedback, gradescope, grades_csv
+from grader.writers import feedback, grades_csv, gradescope
 
 STATE_DIR = ".state"
 
@@ -104,7 +104,7 @@ class ClassGrader:
                      feedback.render(result, title=c.title, show_inputs=c.show_hidden_inputs,
                                      show_expected=c.show_hidden_expected, figures=figures))
         # The state file is written last: its presence means the student is complete.
-        state = {"key": _key(self.plan_fp, sub), "result": result.to_dict()}
+        state = {"key": _key(self.plan_fp, sub), "result": result.slim().to_dict()}
         atomic_write(self._state_path(sub.student_id), json.dumps(state, sort_keys=True))
 
     def _result(self, sub: Submission, raw: RawResult | None) -> StudentResult:
@@ -137,12 +137,13 @@ class ClassGrader:
         todo: list[Submission] = []
         for sub in found.submissions:
             cached = None if force else self._cached(sub)
-            if cached is not None:
-                results[sub.student_id] = cached.slim()
-                summary.reused.append(sub.student_id)
-                if not (self.out_dir / "feedback" / f"{sub.student_id}.md").exists():
-                    self._write_student(sub, cached, self.figures.on_disk(sub.student_id))
-            else:
+            sid = sub.student_id
+            outputs_there = ((self.out_dir / "feedback" / f"{sid}.md").exists()
+                             and (self.out_dir / "results" / f"{sid}.json").exists())
+            if cached is not None and outputs_there:
+                results[sid] = cached  # the state holds the slim result
+                summary.reused.append(sid)
+            else:  # new, changed, or its files were deleted: grade it (again)
                 todo.append(sub)
         bar = Progress(len(todo), enabled=self.progress)
         to_sandbox = [s for s in todo if s.sources]
@@ -156,7 +157,7 @@ class ClassGrader:
         if to_sandbox:
             by_id = {s.student_id: s for s in to_sandbox}
             with self.pool_factory(self.plan.calls, self.course.limits, jobs=self.jobs,
-                                   preload=preload_for(self.course)) as pool:
+                                   preload=preload_for(self.course), known=self.plan.expected) as pool:
                 summary.warnings = list(pool.warnings)
                 for w in summary.warnings:
                     if on_warning:

@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from grader.cases import Test
-from grader.checks import Verdict, judge, same_numbers
+from grader.checks import Verdict, identical, judge, same_numbers
 from grader.execute import Outcome
 from grader.plan import Plan
 
@@ -140,6 +140,10 @@ def diagnose(plan: Plan, test: Test, actual: Outcome) -> tuple[str | None, str |
 
 def judge_test(plan: Plan, test: Test, actual: Outcome, points: float) -> TestResult:
     i = plan.index(test)
+    ref = plan.expected[i]
+    if (actual.ok and identical(actual.value, ref.value)
+            and (test.check != "unchanged" or identical(actual.args_after, ref.args_after))):
+        return TestResult(test.name, test.function, test.public, points, points, True, "pass", what=test.what)
     rtol = test.rtol if test.rtol is not None else plan.course.rtol
     atol = test.atol if test.atol is not None else plan.course.atol
     v: Verdict = judge(test.check, test.call.args, plan.expected[i], actual, rtol, atol)

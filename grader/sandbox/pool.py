@@ -27,7 +27,7 @@ import sys
 import threading
 import time
 import weakref
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -72,13 +72,22 @@ def _number(value: Any) -> float:
     return float(value) if type(value) in (int, float) and math.isfinite(value) and value >= 0 else 0.0
 
 
-def parse_reply(data: Any, n_calls: int, limits: Limits) -> RawResult:
-    """Validate a zygote's reply (untrusted plain data) into a :class:`RawResult`."""
+def parse_reply(data: Any, n_calls: int, limits: Limits,
+                known: Sequence[tuple[Any, Outcome]] | None = None) -> RawResult:
+    """Validate a zygote's reply (untrusted plain data) into a :class:`RawResult`.
+
+    ``known`` pairs, per call, the plain data of an expected outcome with its
+    decoded form: an outcome whose plain data is equal to it is not decoded
+    again (most outcomes of a mostly-right class are exactly the reference's).
+    """
     if type(data) is not dict or type(data.get("outcomes")) is not list:
         error = data.get("error") if type(data) is dict else None
         return RawResult.failure(n_calls, f"the sandbox refused the submission ({str(error)[:200]})")
     raw = data["outcomes"][:n_calls]
-    outcomes = [Outcome.from_plain(o) for o in raw]
+    if known is not None:
+        outcomes = [k[1] if o == k[0] else Outcome.from_plain(o) for o, k in zip(raw, known, strict=False)]
+    else:
+        outcomes = [Outcome.from_plain(o) for o in raw]
     outcomes += [Outcome(ok=False, error="no result") for _ in range(n_calls - len(outcomes))]
     errors = data.get("module_errors")
     module_errors = {
@@ -150,8 +159,9 @@ def _frame(obj: Any) -> bytes:
 class _Worker:
     """One zygote process and its two pipes; used by one thread at a time."""
 
-    def __init__(self, start_frame: bytes) -> None:
+    def __init__(self, start_frame: bytes, known: Sequence[tuple[Any, Outcome]] | None = None) -> None:
         self._start_frame = start_frame
+        self.known = known
         self.proc: subprocess.Popen[bytes] | None = None
         self.to_fd = self.from_fd = -1
         self.warnings: list[str] = []
@@ -237,7 +247,7 @@ class _Worker:
                                          timeout=True, limits_hit=["wall time"], wall_ms=wall_ms)
             return RawResult.failure(n_calls, f"the sandbox worker failed ({type(exc).__name__}: {exc})",
                                      wall_ms=wall_ms)
-        return parse_reply(reply, n_calls, limits)
+        return parse_reply(reply, n_calls, limits, self.known)
 
 
 def _shutdown(workers: list[_Worker]) -> None:
@@ -253,16 +263,19 @@ class SandboxPool:
     """
 
     def __init__(self, plan: list[Call], limits: Limits | None = None, jobs: int = 2,
-                 preload: tuple[str, ...] = ()) -> None:
+                 preload: tuple[str, ...] = (), known: Sequence[Outcome] | None = None) -> None:
         self.plan = list(plan)
         self.limits = limits or Limits()
+        # Outcomes most submissions will reproduce exactly (the reference's), kept with
+        # their plain form so equal replies skip decoding; never sent to the sandbox.
+        known_pairs = [(o.to_plain(), o) for o in known] if known is not None else None
         start = {
             "plan": [c.to_plain() for c in self.plan],
             "limits": self.limits.to_plain(),
             "preload": list(preload),
         }
         frame = _frame(start)
-        self._workers = [_Worker(frame) for _ in range(max(1, jobs))]
+        self._workers = [_Worker(frame, known_pairs) for _ in range(max(1, jobs))]
         self._finalizer = weakref.finalize(self, _shutdown, self._workers)
         self._idle: queue.SimpleQueue[_Worker] = queue.SimpleQueue()
         self._lock = threading.Lock()
