@@ -19,9 +19,10 @@ student whose figures are right close to zero:
   folder. ``passed_too=True`` draws those as well.
 - A figure that passed and whose summary equals the reference's (the same
   parsed data, which is what a student running the reference code sends) is
-  never drawn or written: the feedback links the reference picture, drawn
-  once per run into ``feedback/_reference/`` (no student id starts with
-  ``_``, see :func:`grader.discovery.sanitise_id`).
+  never drawn or written: the feedback links the reference picture in
+  ``feedback/_reference/`` (no student id starts with ``_``, see
+  :func:`grader.discovery.sanitise_id`), drawn when first needed and kept
+  across runs while the reference's figure data stays the same.
 - Identical summaries from different students are drawn once per run (a small
   cache keyed by their JSON), which helps with common wrong drawings.
 
@@ -33,6 +34,7 @@ batch loop: a summary that cannot be drawn becomes a note in the feedback.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections import OrderedDict
@@ -48,6 +50,7 @@ from grader.plan import Plan
 from grader.scoring import StudentResult
 
 REFERENCE_DIR = "_reference"  # under feedback/; never a student id (ids never start with "_")
+INDEX = "index.json"  # in REFERENCE_DIR: picture -> hash of the data it was drawn from
 DPI = 60
 CACHE_SIZE = 32  # drawn PNGs kept per run, for identical figures of different students
 GALLERY_LIMIT = 8  # figures per plot function in the report
@@ -195,11 +198,21 @@ class FigureSaver:
         return png
 
     def _reference_link(self, test: Test, reference: Any) -> str:
-        """The reference picture of this test, drawn and written once per run."""
+        """The reference picture of this test: drawn at most once per run, and not at all
+        when an earlier run drew it from the same data (``_reference/index.json``)."""
         if test.name not in self._reference_links:
             name = file_name(test)
+            folder = self.feedback_dir / REFERENCE_DIR
+            key = hashlib.sha256(json.dumps(reference, sort_keys=True).encode()).hexdigest()
             try:
-                atomic_write(self.feedback_dir / REFERENCE_DIR / name, self._render(reference))
+                index = json.loads((folder / INDEX).read_text(encoding="utf-8"))
+                index = index if type(index) is dict else {}
+            except (OSError, ValueError):
+                index = {}
+            try:
+                if index.get(name) != key or not (folder / name).is_file():
+                    atomic_write(folder / name, self._render(reference))
+                    atomic_write(folder / INDEX, json.dumps({**index, name: key}, indent=1, sort_keys=True))
                 self._reference_links[test.name] = f"{REFERENCE_DIR}/{name}"
             except Exception:  # noqa: BLE001 - then the feedback only says "the same"
                 self._reference_links[test.name] = ""
@@ -222,21 +235,6 @@ class FigureSaver:
                 folder.rmdir()
             except OSError:
                 pass
-
-    # -- a reused (cached) student ---------------------------------------------------------
-    def on_disk(self, student_id: str) -> list[FigureFile]:
-        """The PNGs an earlier run saved for this student (when only the feedback is rewritten)."""
-        try:
-            names = sorted(p.name for p in (self.feedback_dir / student_id).glob("*.png"))
-        except OSError:
-            return []
-        known = set(self.tests)
-        out = []
-        for name in names:
-            function = name.split("-", 1)[0]
-            if function in known:
-                out.append(FigureFile(function, "", f"{student_id}/{name}"))
-        return out
 
 
 def gallery(results: Sequence[StudentResult], feedback_dir: Path, functions: Sequence[str],

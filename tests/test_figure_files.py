@@ -148,7 +148,7 @@ def test_gallery_keeps_eight_students_per_function_sorted(tmp_path: Path, graded
     assert [sid for sid, _ in found["plots.plot_log_penalty"]] == [f"s{i:02d}" for i in range(8)]
 
 
-def test_regrading_removes_figures_that_are_no_longer_drawn(course: Course, plan: Plan, tmp_path: Path) -> None:
+def test_regrading_removes_old_figures_and_keeps_reference_pictures(course: Course, plan: Plan, tmp_path: Path) -> None:
     maker = ClassMaker(course)
     wrong = maker.correct()
     wrong["plots"] = replace_function(wrong["plots"], "plot_log_penalty", NATURAL_LOG)
@@ -157,8 +157,11 @@ def test_regrading_removes_figures_that_are_no_longer_drawn(course: Course, plan
     grader.grade(tmp_path / "subs")
     folder = tmp_path / "out" / "feedback" / "dan"
     assert len(list(folder.glob("*.png"))) == 1
+    assert grader.figures.rendered == 1 + 3  # dan's wrong figure, and the reference's other three
     write_folder(tmp_path / "subs" / "dan", maker.correct())  # fixed
-    ClassGrader(course, tmp_path / "out", plan=plan, progress=False).grade(tmp_path / "subs")
+    again = ClassGrader(course, tmp_path / "out", plan=plan, progress=False)
+    again.grade(tmp_path / "subs")
+    assert again.figures.rendered == 1  # only the reference picture the first run did not need
     assert not folder.exists()
     assert "right, and the same as the reference figure" in (tmp_path / "out" / "feedback" / "dan.md").read_text()
 
