@@ -224,6 +224,7 @@ def make_sample_class(course: Course, out: Path) -> dict[str, str]:
         (out / "olga" / f"{module}.py").write_bytes(raw)
     planted["olga"] = "losses.py not UTF-8"
     (out / "pablo").mkdir(exist_ok=True)
+    (out / "pablo" / ".gitkeep").touch()  # hidden, so skipped; keeps the folder in git
     planted["pablo"] = "empty folder"
     write_folder(out / "kemal", maker.correct(), "flat")  # kemal also has a zip below: duplicate id
     write_zip(out / "kemal.zip", maker.unfinished(), inner="")
