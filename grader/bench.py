@@ -24,11 +24,28 @@ from pathlib import Path
 
 from grader.config import Course
 from grader.runner import ClassGrader
-from grader.synth import make_class
+from grader.synth import HOSTILE, make_class
 
 
-def _tree_rss_kb(root_pid: int) -> int:
-    """Resident memory of a process and all its descendants, in KB (Linux /proc)."""
+def _pss_kb(pid: int) -> int | None:
+    """Proportional set size: resident memory with shared pages split among their sharers."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as fh:
+            for line in fh:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def _tree_memory_kb(root_pid: int) -> tuple[int, int]:
+    """Memory of a process and all its descendants, in KB: (sum of RSS, sum of PSS).
+
+    The RSS sum counts a page shared by forked workers once per process, so it
+    overstates the machine's memory in use; the PSS sum counts it once in all
+    (falling back to RSS for a process whose PSS cannot be read).
+    """
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
     for entry in os.listdir("/proc"):
@@ -42,25 +59,30 @@ def _tree_rss_kb(root_pid: int) -> int:
             children.setdefault(ppid, []).append(pid)
         except (OSError, IndexError, ValueError):
             continue
-    total, stack = 0, [root_pid]
+    total_rss = total_pss = 0
+    stack = [root_pid]
     while stack:
         pid = stack.pop()
-        total += rss.get(pid, 0)
+        if pid in rss:
+            total_rss += rss[pid]
+            pss = _pss_kb(pid)
+            total_pss += rss[pid] if pss is None else pss
         stack.extend(children.get(pid, []))
-    return total
+    return total_rss, total_pss
 
 
 class PeakMemory:
-    """Samples the whole process tree's resident memory in a background thread."""
+    """Samples the whole process tree's memory (RSS and PSS sums) in a background thread."""
 
     def __init__(self, interval: float = 0.05) -> None:
-        self.interval, self.peak_kb = interval, 0
+        self.interval, self.peak_kb, self.peak_rss_kb = interval, 0, 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            self.peak_kb = max(self.peak_kb, _tree_rss_kb(os.getpid()))
+            rss, pss = _tree_memory_kb(os.getpid())
+            self.peak_kb, self.peak_rss_kb = max(self.peak_kb, pss), max(self.peak_rss_kb, rss)
             self._stop.wait(self.interval)
 
     def __enter__(self) -> PeakMemory:
@@ -89,25 +111,32 @@ class BenchResult:
     cpu_ms_per_submission: float
     worker_cpu_ms_median: float
     worker_cpu_ms_p95: float
-    peak_memory_mb: float
+    peak_memory_mb: float  # peak PSS sum of the whole process tree (shared pages counted once)
+    peak_rss_sum_mb: float = 0.0  # peak RSS sum (shared pages counted once per process: an upper bound)
     baseline_sample: int = 0
     baseline_seconds_per_submission: float = 0.0
     baseline_per_second: float = 0.0
     speedup: float = 0.0
+    nbgrader_sample: int = 0
+    nbgrader_seconds_per_submission: float = 0.0
+    nbgrader_speedup: float = 0.0
+    nbgrader_same_totals: bool = False
     student_pytest_median_s: float = 0.0
     student_pytest_runs: list[float] = field(default_factory=list)
     machine: dict[str, str] = field(default_factory=dict)
     command: str = ""
 
 
-def grade_ours(course: Course, class_dir: Path, out: Path, jobs: int) -> tuple[float, float, float, list[float]]:
+def grade_ours(course: Course, class_dir: Path, out: Path,
+               jobs: int) -> tuple[float, float, tuple[float, float], list[float], dict[str, float]]:
     grader = ClassGrader(course, out, jobs=jobs, progress=False)
     cpu0, t0 = _cpu_seconds(), time.perf_counter()
     with PeakMemory() as mem:
         summary = grader.grade(class_dir, force=True)
     seconds, cpu = time.perf_counter() - t0, _cpu_seconds() - cpu0
     worker = sorted(r.cpu_ms for r in summary.results)
-    return seconds, cpu, mem.peak_kb / 1024, worker
+    peaks = (mem.peak_kb / 1024, mem.peak_rss_kb / 1024)
+    return seconds, cpu, peaks, worker, {r.student_id: r.total for r in summary.results}
 
 
 def grade_baseline(class_dir: Path, sample: int, modules: list[str]) -> list[float]:
@@ -143,17 +172,18 @@ def without_module(course: Course, module: str) -> Course:
 
 def run_bench(course: Course, students: int, *, jobs: int, baseline_sample: int = 20,
               student_runs: int = 7, json_path: Path | None = None, command: str = "",
-              full_course: Course | None = None) -> BenchResult:
+              full_course: Course | None = None, nbgrader_sample: int = 0) -> BenchResult:
     with tempfile.TemporaryDirectory() as tmp:
         class_dir = Path(tmp) / "class"
-        make_class(course, class_dir, students)
-        seconds, cpu, peak_mb, worker = grade_ours(course, class_dir, Path(tmp) / "out", jobs)
+        planted = make_class(course, class_dir, students)
+        seconds, cpu, (peak_mb, peak_rss_mb), worker, totals = grade_ours(course, class_dir, Path(tmp) / "out", jobs)
         p95 = worker[min(len(worker) - 1, int(0.95 * len(worker)))] if worker else 0.0
         result = BenchResult(
             modules=list(course.modules), students=students, jobs=jobs, seconds=round(seconds, 3), per_second=round(students / seconds, 1),
             cpu_ms_per_submission=round(1000 * cpu / students, 2),
             worker_cpu_ms_median=round(statistics.median(worker), 2) if worker else 0.0,
             worker_cpu_ms_p95=round(p95, 2), peak_memory_mb=round(peak_mb, 1),
+            peak_rss_sum_mb=round(peak_rss_mb, 1),
             machine={"cpus": str(os.cpu_count()), "python": platform.python_version(),
                      "platform": platform.platform()},
             command=command,
@@ -165,6 +195,18 @@ def run_bench(course: Course, students: int, *, jobs: int, baseline_sample: int 
             result.baseline_seconds_per_submission = round(per, 3)
             result.baseline_per_second = round(1 / per, 2)
             result.speedup = round(result.per_second * per, 1)
+        if nbgrader_sample:
+            from grader.bench_nbgrader import time_autograde
+
+            # Not the broken few: a module that raises half-way through import scores 0 here
+            # but keeps its earlier functions when pasted into a notebook cell.
+            usable = [s for s in sorted(planted) if planted[s] not in HOSTILE]
+            sample = [class_dir / s for s in usable[:nbgrader_sample]]
+            nb = time_autograde(course, sample)
+            result.nbgrader_sample = nb.students
+            result.nbgrader_seconds_per_submission = round(nb.seconds_per_submission, 3)
+            result.nbgrader_speedup = round(result.per_second * nb.seconds_per_submission, 1)
+            result.nbgrader_same_totals = all(abs(nb.totals[s] - totals[s]) < 1e-6 for s in nb.totals)
     if student_runs:
         runs = time_student_pytest(full_course or course, student_runs)
         result.student_pytest_runs = [round(t, 3) for t in runs]
@@ -182,12 +224,17 @@ def render(r: BenchResult) -> str:
         f"{r.per_second:.1f} submissions/s",
         f"CPU per submission (all processes): {r.cpu_ms_per_submission:.1f} ms; "
         f"sandboxed worker CPU median {r.worker_cpu_ms_median:.1f} ms, p95 {r.worker_cpu_ms_p95:.1f} ms",
-        f"Peak memory of the whole run: {r.peak_memory_mb:.0f} MB",
+        f"Peak memory of the whole run: {r.peak_memory_mb:.0f} MB PSS "
+        f"(RSS summed over processes, counting shared pages repeatedly: {r.peak_rss_sum_mb:.0f} MB)",
     ]
     if r.baseline_sample:
         lines.append(f"Naive baseline (fresh python -m pytest per student, {r.baseline_sample} sampled): "
                      f"{r.baseline_seconds_per_submission:.3f} s/submission = {r.baseline_per_second:.2f}/s; "
                      f"speed-up {r.speedup:.1f}x")
+    if r.nbgrader_sample:
+        lines.append(f"nbgrader autograde (same students, {r.nbgrader_sample} sampled, one command): "
+                     f"{r.nbgrader_seconds_per_submission:.2f} s/submission; speed-up {r.nbgrader_speedup:.1f}x; "
+                     f"totals {'equal ours' if r.nbgrader_same_totals else 'DIFFER from ours'}")
     if r.student_pytest_runs:
         lines.append(f"Student `pytest` in the released copy: median {r.student_pytest_median_s:.3f} s "
                      f"over {len(r.student_pytest_runs)} runs")

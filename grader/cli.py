@@ -92,19 +92,28 @@ def cmd_bench(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
     from grader.bench import render, run_bench, without_module
+    from grader.bench_nbgrader import available
 
     course = _course(args.course)
+    nb_sample = args.nbgrader_sample if args.nbgrader_sample is not None else (5 if available() else 0)
+    if nb_sample and not available():
+        from grader.nbgrader_export import NbgraderMissing
+
+        raise NbgraderMissing()
+    split = "plots" in course.modules and not args.full_only  # nbgrader does not grade plots
     for module in args.skip_module or []:
         course = without_module(course, module)
     json_path = Path(args.json) if args.json else Path("benchmarks/results") / f"bench-{args.students}-{int(time.time())}.json"
     command = "grader " + " ".join(sys.argv[1:]) if sys.argv[1:] else "grader bench"
     runs = [run_bench(course, args.students, jobs=args.jobs, baseline_sample=args.baseline_sample,
-                      student_runs=args.student_runs, command=command)]
+                      student_runs=args.student_runs, command=command,
+                      nbgrader_sample=0 if split else nb_sample)]
     print(render(runs[0]))
-    if "plots" in course.modules and not args.full_only:
+    if split:
         print()
         runs.append(run_bench(without_module(course, "plots"), args.students, jobs=args.jobs,
-                              baseline_sample=args.baseline_sample, student_runs=0, command=command))
+                              baseline_sample=args.baseline_sample, student_runs=0, command=command,
+                              nbgrader_sample=nb_sample))
         print(render(runs[1]))
     json_path.parent.mkdir(parents=True, exist_ok=True)
     json_path.write_text(json.dumps([asdict(r) for r in runs], indent=1) + "\n", encoding="utf-8")
@@ -167,6 +176,9 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--skip-module", action="append", help="leave a module out of the course (repeatable)")
     b.add_argument("--full-only", action="store_true",
                    help="skip the second run without the plots module")
+    b.add_argument("--nbgrader-sample", type=int, default=None,
+                   help="students also graded by nbgrader's own autograde, on the run without plots "
+                        "(default 5 where nbgrader is installed; 0 to skip)")
     b.add_argument("--json", help="where to write the figures (default benchmarks/results/bench-N-TIME.json)")
     b.set_defaults(func=cmd_bench)
 

@@ -16,8 +16,8 @@ import re
 import stat
 import unicodedata
 import zipfile
-from collections.abc import Callable, Sequence
-from contextlib import ExitStack
+from collections.abc import Callable, Container, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -81,14 +81,69 @@ def discover(path: Path, modules: Sequence[str], *, max_unzipped_bytes: int = 50
     """Find every student's copy of ``modules`` under ``path`` (a folder or a .zip).
 
     Raises InputError only when ``path`` itself is unusable; anything wrong with
-    one student's files is reported in that submission's ``problems``.
+    one student's files is reported in that submission's ``problems``. Reads
+    every submission into memory; :func:`discovering` reads one at a time.
+    """
+    with discovering(path, modules, max_unzipped_bytes=max_unzipped_bytes,
+                     max_module_bytes=max_module_bytes) as found:
+        subs = list(found.read())
+        return Discovery(subs, found.notes)
+
+
+@contextmanager
+def discovering(path: Path, modules: Sequence[str], *, max_unzipped_bytes: int = 50 * 2**20,
+                max_module_bytes: int = 2**20) -> Iterator[LazyDiscovery]:
+    """Like :func:`discover`, but submissions are read only while iterating ``read()``.
+
+    The student ids (and the notes about duplicates and renamed ids) are known at
+    once; a class zip stays open until the ``with`` block ends. A bulk run keeps
+    one submission's sources in memory at a time, however large the class.
     """
     names = [m.removesuffix(".py") for m in modules]
     if not names or len(set(names)) != len(names) or not all(m.isidentifier() for m in names):
         raise ValueError(f"modules must be distinct Python module names, got {list(modules)!r}")
     run = _Run(names, max_unzipped_bytes, max_module_bytes)
     with ExitStack() as stack:              # keeps a top-level zip open while students are read
-        return run.finish(run.entries(Path(path), stack))
+        yield run.plan(run.entries(Path(path), stack))
+
+
+class LazyDiscovery:
+    """The students found, in student-id order; their files are read on iteration."""
+
+    def __init__(self, run: _Run, order: list[tuple[str, _Entry, list[str]]]) -> None:
+        self._run = run
+        self._order = order
+        self._noted = False
+        self.student_ids = [sid for sid, _, _ in order]
+
+    @property
+    def notes(self) -> list[str]:
+        """Run-level notes; complete once ``read()`` has gone through every student."""
+        return self._run.notes
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def read(self, only: Container[str] | None = None) -> Iterator[Submission]:
+        """Read the students (those in ``only``, if given) one by one.
+
+        The first complete pass records the run-level notes; later passes (to
+        read students again) add none.
+        """
+        run = self._run
+        record = not self._noted
+        for sid, entry, extra in self._order:
+            if only is not None and sid not in only:
+                continue
+            n_notes, clutter = len(run.notes), run.clutter
+            sub = run._submission(entry, sid, extra)
+            if not record:
+                del run.notes[n_notes:]
+                run.clutter = clutter
+            yield sub
+        if record and only is None:
+            self._noted = True
+            run.final_notes(bool(self._order))
 
 
 class _Run:
@@ -224,8 +279,8 @@ class _Run:
 
     # -- reading the modules ---------------------------------------------------
 
-    def finish(self, entries: list[_Entry]) -> Discovery:
-        """Resolve duplicate and colliding ids, read every entry and collect the notes."""
+    def plan(self, entries: list[_Entry]) -> LazyDiscovery:
+        """Resolve duplicate and colliding ids; the entries in student-id order, not read yet."""
         by_name: dict[str, list[_Entry]] = {}
         for e in entries:
             by_name.setdefault(e.name, []).append(e)
@@ -241,14 +296,18 @@ class _Run:
                                   f"ignored {', '.join(rest)}")
             kept.append((first, extra))
         ids = self._assign_ids([e.name for e, _ in kept])
-        subs = [self._submission(e, sid, extra) for (e, extra), sid in zip(kept, ids, strict=True)]
+        order = sorted(((sid, e, extra) for (e, extra), sid in zip(kept, ids, strict=True)),
+                       key=lambda item: item[0])
+        return LazyDiscovery(self, order)
+
+    def final_notes(self, found_any: bool) -> None:
+        """The notes that need every student read first."""
         if self.clutter:
             where = "1 place" if self.clutter == 1 else f"{self.clutter} places"
             self.notes.append("ignored system clutter (.DS_Store, __MACOSX/, ._* files, "
                               f"__pycache__/, *.pyc, .ipynb_checkpoints/) in {where}")
-        if not subs:
+        if not found_any:
             self.notes.append("no student folders or zips were found")
-        return Discovery(sorted(subs, key=lambda s: s.student_id), self.notes)
 
     def _assign_ids(self, names: list[str]) -> list[str]:
         """Sanitise ids; ids equal up to case get -2, -3... so file names never collide."""

@@ -135,11 +135,19 @@ def describe_exception(exc: BaseException) -> str:
 
 def materialise(arg: Any) -> Any:
     """A fresh, private copy of a test input, with probe names turned into callables."""
+    kind = type(arg)
+    if kind in _ATOMS:
+        return arg
+    if kind is list and all(type(x) in _ATOMS for x in arg):
+        return list(arg)
     if isinstance(arg, Fn):
         return probes.PROBES[arg.name]
     if isinstance(arg, np.ndarray):
         return arg.copy()
     return copy.deepcopy(arg)
+
+
+_ATOMS = frozenset({int, float, bool, str, complex, type(None)})  # immutable: nothing to copy
 
 
 def run_call(

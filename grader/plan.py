@@ -62,6 +62,7 @@ class Plan:
     expected: list[Outcome]
     _index: dict[int, int] = field(repr=False, default_factory=dict)
     mistakes: dict[str, list[tuple[object, list[Outcome | None]]]] = field(default_factory=dict)
+    _points: dict[str, float] | None = field(repr=False, default=None, compare=False)  # see scoring.test_points
 
     def index(self, test: Test) -> int:
         return self._index[id(test.call)]

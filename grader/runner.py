@@ -21,7 +21,7 @@ from pathlib import Path
 from grader import figure_files
 from grader.check import preload_for
 from grader.config import Course
-from grader.discovery import Discovery, Submission, discover
+from grader.discovery import Submission, discovering
 from grader.errors import InputError
 from grader.execute import Outcome
 from grader.fsutil import atomic_write, is_inside
@@ -129,48 +129,52 @@ class ClassGrader:
         if is_inside(self.out_dir, submissions) if submissions.is_dir() else False:
             raise InputError(f"the output folder {self.out_dir} is inside {submissions}; "
                              "choose another --out (nothing under SUBMISSIONS is ever written)")
-        found: Discovery = discover(submissions, list(self.course.modules),
-                                    max_unzipped_bytes=self.course.max_zip_mb * 2**20)
-        self.out_dir.mkdir(parents=True, exist_ok=True)
-        summary = RunSummary(results=[], notes=list(found.notes), out_dir=self.out_dir)
-        results: dict[str, StudentResult] = {}
-        todo: list[Submission] = []
-        for sub in found.submissions:
-            cached = None if force else self._cached(sub)
-            sid = sub.student_id
-            outputs_there = ((self.out_dir / "feedback" / f"{sid}.md").exists()
-                             and (self.out_dir / "results" / f"{sid}.json").exists())
-            if cached is not None and outputs_there:
-                results[sid] = cached  # the state holds the slim result
-                summary.reused.append(sid)
-            else:  # new, changed, or its files were deleted: grade it (again)
-                todo.append(sub)
-        bar = Progress(len(todo), enabled=self.progress)
-        to_sandbox = [s for s in todo if s.sources]
-        for sub in todo:
-            if not sub.sources:
+        # Two passes over the class, each reading one student at a time (memory stays flat
+        # however large the class): the first finds who changed since the last run, the
+        # second reads those again and grades them.
+        with discovering(submissions, list(self.course.modules),
+                         max_unzipped_bytes=self.course.max_zip_mb * 2**20) as found:
+            self.out_dir.mkdir(parents=True, exist_ok=True)
+            results: dict[str, StudentResult] = {}
+            reused: list[str] = []
+            without_sources: set[str] = set()
+            to_sandbox: set[str] = set()
+            for sub in found.read():
+                sid = sub.student_id
+                cached = None if force else self._cached(sub)
+                outputs_there = ((self.out_dir / "feedback" / f"{sid}.md").exists()
+                                 and (self.out_dir / "results" / f"{sid}.json").exists())
+                if cached is not None and outputs_there:
+                    results[sid] = cached  # the state holds the slim result
+                    reused.append(sid)
+                else:  # new, changed, or its files were deleted: grade it (again)
+                    (to_sandbox if sub.sources else without_sources).add(sid)
+            summary = RunSummary(results=[], notes=list(found.notes), out_dir=self.out_dir, reused=reused)
+            bar = Progress(len(to_sandbox) + len(without_sources), enabled=self.progress)
+            for sub in found.read(only=without_sources):
                 r = self._result(sub, None)
                 self._write_student(sub, r, self.figures.save(sub.student_id, None, r))
                 results[sub.student_id] = r.slim()
                 summary.regraded.append(sub.student_id)
                 bar.step(f"{sub.student_id}: {r.status}")
-        if to_sandbox:
-            by_id = {s.student_id: s for s in to_sandbox}
-            with self.pool_factory(self.plan.calls, self.course.limits, jobs=self.jobs,
-                                   preload=preload_for(self.course), known=self.plan.expected) as pool:
-                summary.warnings = list(pool.warnings)
-                for w in summary.warnings:
-                    if on_warning:
-                        on_warning(w)
-                for sid, raw in pool.map((s.student_id, s.sources) for s in to_sandbox):
-                    sub = by_id[sid]
-                    r = self._result(sub, raw)
-                    self._write_student(sub, r, self.figures.save(sid, raw.outcomes, r))
-                    results[sid] = r.slim()
-                    summary.regraded.append(sid)
-                    bar.step(f"{sid}: {r.total:g}/{r.max_total:g} {r.status}")
-        bar.close()
-        summary.results = [results[s.student_id] for s in found.submissions]
+            if to_sandbox:
+                with self.pool_factory(self.plan.calls, self.course.limits, jobs=self.jobs,
+                                       preload=preload_for(self.course), known=self.plan.expected) as pool:
+                    summary.warnings = list(pool.warnings)
+                    for w in summary.warnings:
+                        if on_warning:
+                            on_warning(w)
+                    # A student read again whose files are gone now is graded as found.
+                    again = found.read(only=to_sandbox)
+                    for sub, raw in pool.map((s, s.sources) for s in again):
+                        sid = sub.student_id
+                        r = self._result(sub, raw)
+                        self._write_student(sub, r, self.figures.save(sid, raw.outcomes, r))
+                        results[sid] = r.slim()
+                        summary.regraded.append(sid)
+                        bar.step(f"{sid}: {r.total:g}/{r.max_total:g} {r.status}")
+            bar.close()
+            summary.results = [results[sid] for sid in found.student_ids if sid in results]
         atomic_write(self.out_dir / "grades.csv", grades_csv.render(summary.results, self.course.functions))
         summary.seconds = time.monotonic() - start
         return summary

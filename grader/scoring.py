@@ -5,7 +5,7 @@ All judging happens here, on the trusted side, with :mod:`grader.checks`.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from grader.cases import Test
@@ -94,7 +94,13 @@ class StudentResult:
         return replace(self, tests=failed, stdout="", complete=False)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """Plain data for JSON (what ``asdict`` gives, built directly: it runs once per student)."""
+        data = {f: getattr(self, f) for f in _RESULT_FIELDS}
+        data["functions"] = [{f: getattr(x, f) for f in _FUNCTION_FIELDS} for x in self.functions]
+        data["tests"] = [{f: getattr(t, f) for f in _TEST_FIELDS} for t in self.tests]
+        data["problems"], data["limits_hit"] = list(self.problems), list(self.limits_hit)
+        data["module_errors"] = dict(self.module_errors)
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> StudentResult:
@@ -113,13 +119,21 @@ class StudentResult:
         return list(seen.values())
 
 
+_RESULT_FIELDS = [f.name for f in fields(StudentResult)]
+_FUNCTION_FIELDS = [f.name for f in fields(FunctionScore)]
+_TEST_FIELDS = [f.name for f in fields(TestResult)]
+
+
 def test_points(plan: Plan) -> dict[str, float]:
-    """Each test's share of its function's points, by weight."""
+    """Each test's share of its function's points, by weight (computed once per plan)."""
+    if plan._points is not None and len(plan._points) == len(plan.tests):
+        return plan._points
     weights: dict[str, float] = {}
     for t in plan.tests:
         weights[t.function] = weights.get(t.function, 0.0) + t.weight
     pts = plan.course.points
-    return {t.name: pts[t.function] * t.weight / weights[t.function] for t in plan.tests}
+    plan._points = {t.name: pts[t.function] * t.weight / weights[t.function] for t in plan.tests}
+    return plan._points
 
 
 def diagnose(plan: Plan, test: Test, actual: Outcome) -> tuple[str | None, str | None]:
@@ -141,8 +155,8 @@ def diagnose(plan: Plan, test: Test, actual: Outcome) -> tuple[str | None, str |
 def judge_test(plan: Plan, test: Test, actual: Outcome, points: float) -> TestResult:
     i = plan.index(test)
     ref = plan.expected[i]
-    if (actual.ok and identical(actual.value, ref.value)
-            and (test.check != "unchanged" or identical(actual.args_after, ref.args_after))):
+    if actual is ref or (actual.ok and identical(actual.value, ref.value)
+                         and (test.check != "unchanged" or identical(actual.args_after, ref.args_after))):
         return TestResult(test.name, test.function, test.public, points, points, True, "pass", what=test.what)
     rtol = test.rtol if test.rtol is not None else plan.course.rtol
     atol = test.atol if test.atol is not None else plan.course.atol
@@ -158,8 +172,11 @@ def judge_test(plan: Plan, test: Test, actual: Outcome, points: float) -> TestRe
 
 def function_scores(plan: Plan, results: list[TestResult]) -> list[FunctionScore]:
     scores = []
+    by_function: dict[str, list[TestResult]] = {}
+    for r in results:
+        by_function.setdefault(r.function, []).append(r)
     for function, points in plan.course.points.items():
-        mine = [r for r in results if r.function == function]
+        mine = by_function.get(function, [])
         passed = sum(r.passed for r in mine)
         earned = points if passed == len(mine) else sum(r.score for r in mine)
         if passed == len(mine):

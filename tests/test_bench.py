@@ -11,7 +11,7 @@ from tests.conftest import run_cli
 def test_bench_runs_on_a_tiny_class(tmp_path: Path) -> None:
     out = tmp_path / "bench.json"
     proc = run_cli("bench", "--students", "6", "--baseline-sample", "1", "--student-runs", "1",
-                   "--json", str(out))
+                   "--nbgrader-sample", "2", "--json", str(out))
     assert proc.returncode == 0, proc.stderr
     runs = json.loads(out.read_text())
     assert len(runs) == 2 and "plots" in runs[0]["modules"] and "plots" not in runs[1]["modules"]
@@ -21,3 +21,6 @@ def test_bench_runs_on_a_tiny_class(tmp_path: Path) -> None:
         assert first[key] > 0, key
     assert first["students"] == 6 and first["baseline_sample"] == 1
     assert "submissions/s" in proc.stdout and "speed-up" in proc.stdout
+    # nbgrader's own autograde graded the same students, on the run without plots, to the same totals
+    assert first["nbgrader_sample"] == 0 and runs[1]["nbgrader_sample"] == 2
+    assert runs[1]["nbgrader_seconds_per_submission"] > 0 and runs[1]["nbgrader_same_totals"] is True

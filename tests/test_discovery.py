@@ -819,3 +819,27 @@ def test_modules_argument_is_validated(tmp_path: Path) -> None:
         discover(tmp_path, ["../losses"])
     with pytest.raises(ValueError):
         discover(tmp_path, [])
+
+
+# -- reading one student at a time (flat memory for big classes) ---------------------------
+
+
+def test_discovering_reads_each_student_only_when_iterated(tmp_path: Path) -> None:
+    from grader.discovery import discovering
+
+    for name in ("amy", "bo", "cy"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "losses.py").write_text(f"WHO = {name!r}\n")
+    (tmp_path / ".DS_Store").write_bytes(b"x")
+    (tmp_path / "bo" / ".DS_Store").write_bytes(b"x")
+    with discovering(tmp_path, MODULES) as found:
+        assert found.student_ids == ["amy", "bo", "cy"] and len(found) == 3
+        (tmp_path / "cy" / "losses.py").write_text("WHO = 'changed before it was read'\n")
+        first = list(found.read())
+        assert [s.student_id for s in first] == ["amy", "bo", "cy"]
+        assert "changed before it was read" in first[2].sources["losses"]  # read on iteration, not before
+        notes = list(found.notes)
+        assert sum("clutter" in n for n in notes) == 1
+        again = list(found.read(only={"bo"}))  # a second pass: only those asked for, no new notes
+        assert [s.student_id for s in again] == ["bo"] and found.notes == notes
+        assert again[0].fingerprint == first[1].fingerprint

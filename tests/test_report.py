@@ -64,6 +64,19 @@ def student(sid: str, *, fail: tuple[str, ...] = (), mistakes: dict[str, str] | 
 ALL_TESTS = [name for fn in TESTS for name, _ in TESTS[fn]]
 
 
+def test_result_to_dict_is_asdict_and_round_trips() -> None:
+    """The state file's hand-built ``to_dict`` gives what ``dataclasses.asdict`` gives, and loads back."""
+    from dataclasses import asdict
+
+    r = student("a", fail=("losses.mse: two columns",), mistakes={"losses.mse: two columns": "mean-of-sum"},
+                problems=("found 2 files",), module_errors={"descent": "not submitted"}, limits=("memory",))
+    r.stdout, r.cpu_ms = "printed", 12.5
+    assert r.to_dict() == asdict(r)
+    assert StudentResult.from_dict(json.loads(json.dumps(r.to_dict()))) == r
+    slim = r.slim()
+    assert slim.to_dict() == asdict(slim) and [t.name for t in slim.tests] == ["losses.mse: two columns"]
+
+
 # -- totals histogram ---------------------------------------------------------------------
 
 def test_histogram_bins_cover_zero_to_max_and_count_everyone() -> None:

@@ -44,5 +44,6 @@ def results_dict(result: StudentResult, *, show_hidden_values: bool = False,
 
 
 def render(result: StudentResult, *, show_hidden_values: bool = False) -> str:
+    # No indent: json's C encoder only serves indent=None, and this runs once per student.
     return json.dumps(results_dict(result, show_hidden_values=show_hidden_values),
-                      indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+                      ensure_ascii=False, sort_keys=True) + "\n"
