@@ -39,6 +39,25 @@ def _pss_kb(pid: int) -> int | None:
     return None
 
 
+def _descendants(pid: int) -> list[int]:
+    """``pid`` and every process below it, from /proc/<pid>/task/<tid>/children."""
+    out, stack = [], [pid]
+    while stack:
+        p = stack.pop()
+        out.append(p)
+        try:
+            tasks = os.listdir(f"/proc/{p}/task")
+        except OSError:
+            continue
+        for tid in tasks:
+            try:
+                with open(f"/proc/{p}/task/{tid}/children", "rb") as fh:
+                    stack.extend(int(c) for c in fh.read().split())
+            except (OSError, ValueError):
+                continue
+    return out
+
+
 def _tree_memory_kb(root_pid: int) -> tuple[int, int]:
     """Memory of a process and all its descendants, in KB: (sum of RSS, sum of PSS).
 
@@ -46,35 +65,24 @@ def _tree_memory_kb(root_pid: int) -> tuple[int, int]:
     overstates the machine's memory in use; the PSS sum counts it once in all
     (falling back to RSS for a process whose PSS cannot be read).
     """
-    children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", "rb") as fh:
-                fields = fh.read().rsplit(b")", 1)[1].split()
-            pid, ppid = int(entry), int(fields[1])
-            rss[pid] = int(fields[21]) * (os.sysconf("SC_PAGE_SIZE") // 1024)
-            children.setdefault(ppid, []).append(pid)
-        except (OSError, IndexError, ValueError):
-            continue
+    page_kb = os.sysconf("SC_PAGE_SIZE") // 1024
     total_rss = total_pss = 0
-    stack = [root_pid]
-    while stack:
-        pid = stack.pop()
-        if pid in rss:
-            total_rss += rss[pid]
-            pss = _pss_kb(pid)
-            total_pss += rss[pid] if pss is None else pss
-        stack.extend(children.get(pid, []))
+    for pid in _descendants(root_pid):
+        try:
+            with open(f"/proc/{pid}/statm", "rb") as fh:
+                rss = int(fh.read().split()[1]) * page_kb
+        except (OSError, ValueError, IndexError):
+            continue
+        pss = _pss_kb(pid)
+        total_rss += rss
+        total_pss += rss if pss is None else pss
     return total_rss, total_pss
 
 
 class PeakMemory:
     """Samples the whole process tree's memory (RSS and PSS sums) in a background thread."""
 
-    def __init__(self, interval: float = 0.05) -> None:
+    def __init__(self, interval: float = 0.25) -> None:
         self.interval, self.peak_kb, self.peak_rss_kb = interval, 0, 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)

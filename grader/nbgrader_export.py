@@ -597,15 +597,26 @@ def _first_sentence(doc: str) -> str:
     return text.split(". ")[0].rstrip(".") + "." if text else ""
 
 
-def _intro(course: Course, module: str, src: _ModuleSource, cells: list[FunctionCells]) -> str:
+def _intro(course: Course, module: str, src: _ModuleSource, cells: list[FunctionCells],
+           drawn: list[str] | None = None) -> str:
+    drawn = drawn or []
     topic = INTROS.get(module) or " ".join(src.doc.split()) or f"The `{module}` exercises."
     items = []
     for fc in cells:
         node = src.graded[fc.function]
         items.append(f"- `{fc.function}({ast.unparse(node.args)})` ({_points(course.modules[module][fc.function])}): "
                      f"{_first_sentence(ast.get_docstring(node) or '')}")
+    for fn in drawn:
+        node = src.graded[fn]
+        items.append(f"- `{fn}({ast.unparse(node.args)})` ({_points(course.modules[module][fn])}, "
+                     f"graded by the course's own grader from the figure): "
+                     f"{_first_sentence(ast.get_docstring(node) or '')}")
     total = _points(sum(course.modules[module][fc.function] for fc in cells))
-    left_out = [f for f in course.modules[module] if f not in {fc.function for fc in cells}]
+    if drawn:
+        figures = _points(sum(course.modules[module][fn] for fn in drawn))
+        total = f"{total} here, {figures} graded from figures" if cells else f"{figures}, graded from figures"
+    left_out = [f for f in course.modules[module]
+                if f not in {fc.function for fc in cells} and f not in drawn]
     if left_out:
         names = ", ".join(f"`{f}`" for f in left_out)
         items.append(f"- Not in this notebook: {names} (graded by the course's own grader).")
@@ -621,14 +632,24 @@ def _intro(course: Course, module: str, src: _ModuleSource, cells: list[Function
         "## How this notebook is graded",
         "",
         "Run the setup cell first, then fill in each function where it says `YOUR CODE HERE` "
-        "(keep its name and parameters). After each function come its test cells: visible ones "
-        "show their inputs and expected results, so you can run them yourself; *hidden* ones show "
-        "only their title and run when your work is graded. Each test cell is worth a share of its "
-        "function's points, earned when its check holds: the numbers agree with the reference within "
-        f"`atol + rtol * |expected|` (rtol={course.rtol:g}, atol={course.atol:g}), are finite real "
-        "numbers (not booleans or `None`), and come in the right number. A shape test or a "
-        "leaves-its-inputs-alone test also needs the right value. Do not redefine `check` or other "
-        "names from the setup cell.",
+        "(keep its name and parameters).",
+        *([] if not cells else [
+            "After each function come its test cells: visible ones "
+            "show their inputs and expected results, so you can run them yourself; *hidden* ones show "
+            "only their title and run when your work is graded. Each test cell is worth a share of its "
+            "function's points, earned when its check holds: the numbers agree with the reference within "
+            f"`atol + rtol * |expected|` (rtol={course.rtol:g}, atol={course.atol:g}), are finite real "
+            "numbers (not booleans or `None`), and come in the right number. A shape test or a "
+            "leaves-its-inputs-alone test also needs the right value. Do not redefine `check` or other "
+            "names from the setup cell.",
+        ]),
+        *([] if not drawn else [
+            "",
+            "A function that draws a figure has no test cells here: the cell after it calls it on "
+            "sample inputs and shows the figure it returns, right below. The course's own grader "
+            "(`grader grade`) reads what that figure shows (its points, lines, contour lines and "
+            "axis labels) and awards those points.",
+        ]),
     ])
 
 
@@ -647,18 +668,25 @@ def build_notebooks(course: Course, plan: Any | None = None) -> dict[str, Any]:
 
     plan = plan or build_plan(course, with_mistakes=False)
     cells_of = layout(course, plan.tests)
+    drawn_of: dict[str, list[str]] = {}
+    for qualname in not_exported(course, plan.tests):
+        module, function = qualname.split(".", 1)
+        drawn_of.setdefault(module, []).append(function)
     notebooks: dict[str, Any] = {}
-    for module, fcells in cells_of.items():
-        src = _module_source(course, module, [fc.function for fc in fcells])
+    for module in course.modules:
+        fcells, drawn = cells_of.get(module, []), drawn_of.get(module, [])
+        if not fcells and not drawn:
+            continue
+        src = _module_source(course, module, [fc.function for fc in fcells] + drawn)
         order = [fc.function for fc in fcells]
-        helpers = _helpers_for(src, order)
+        helpers = _helpers_for(src, order + drawn)
         probe_names = sorted({a.name for fc in fcells for tc in fc.tests
                               for a in (*tc.test.call.args, *dict(tc.test.call.kwargs).values())
                               if isinstance(a, Fn)})
         unknown = [p for p in probe_names if p not in probes.PROBES]
         if unknown:
             raise ExportError(f"{module}: the tests use an unknown probe {unknown[0]}")
-        cells = [v4.new_markdown_cell(_intro(course, module, src, fcells)),
+        cells = [v4.new_markdown_cell(_intro(course, module, src, fcells, drawn)),
                  v4.new_code_cell(_setup_source(course, module, src, probe_names),
                                   metadata=_meta(setup_id(module), locked=True))]
         cells[0].id, cells[1].id = "intro", "setup"
@@ -676,11 +704,36 @@ def build_notebooks(course: Course, plan: Any | None = None) -> dict[str, Any]:
                                                              points=tc.points))
                 cell.id = f"t-{fc.function}-{i}"[:64]
                 cells.append(cell)
+        for function in drawn:
+            head = v4.new_markdown_cell(f"## `{function}` ({_points(course.modules[module][function])}, "
+                                        "graded from the figure by the course's grader)")
+            head.id = f"h-{function}"[:64]
+            answer = v4.new_code_cell(answer_source(src, function, helpers[function]),
+                                      metadata=_meta(function, solution=True))
+            answer.id = f"a-{function}"[:64]
+            draw = v4.new_code_cell(draw_source(plan.tests, module, function),
+                                    metadata=_meta(f"draw_{function}", locked=True))
+            draw.id = f"d-{function}"[:64]
+            cells += [head, answer, draw]
         nb = v4.new_notebook(cells=cells, metadata={"kernelspec": dict(KERNELSPEC),
                                                     "language_info": {"name": "python"}})
         nbformat.validate(nb)
         notebooks[module] = nb
     return notebooks
+
+
+def draw_source(tests: list[Test], module: str, function: str) -> str:
+    """The read-only cell after a figure function: call it on a public test's inputs, show the figure."""
+    mine = [t for t in tests if t.function == f"{module}.{function}"]
+    test = next((t for t in mine if t.public), mine[0] if mine else None)
+    call = test.call if test is not None else None
+    args = [pretty(a) for a in call.args] if call else []
+    args += [f"{k}={pretty(v)}" for k, v in call.kwargs] if call else []
+    return "\n".join([
+        "# Your figure, drawn from sample inputs (read-only; not graded in this notebook).",
+        f"fig = {function}({', '.join(args)})",
+        "fig",
+    ]) + "\n"
 
 
 def config_source(course: Course, assignment: str) -> str:

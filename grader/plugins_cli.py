@@ -58,7 +58,8 @@ def cmd_nbgrader(args: argparse.Namespace) -> int:
     skipped = not_exported(course)
     if skipped:
         pts = sum(course.points[f] for f in skipped)
-        print(f"Left out (figure checks; `grader grade` grades them, {pts:g} points): {', '.join(skipped)}")
+        print(f"Drawn inline but not graded by nbgrader (figure checks; `grader grade` grades them, "
+              f"{pts:g} points): {', '.join(skipped)}")
     a = args.assignment
     print(f"""Next, in {out}:
   nbgrader generate_assignment {a}     # the student version, in release/{a}/

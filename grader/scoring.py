@@ -51,7 +51,7 @@ class TestResult:
         return "\n".join(lines)
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class FunctionScore:
     function: str
     points: float
@@ -65,7 +65,7 @@ class FunctionScore:
         return self.passed == self.total
 
 
-@dataclass
+@dataclass(slots=True)
 class StudentResult:
     student_id: str
     total: float
@@ -91,7 +91,8 @@ class StudentResult:
         if not self.complete:
             return self
         failed = [t for t in self.tests if not t.passed]
-        return replace(self, tests=failed, stdout="", complete=False)
+        return replace(self, tests=failed, stdout="", complete=False,
+                       functions=[_shared(f) for f in self.functions])
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON (what ``asdict`` gives, built directly: it runs once per student)."""
@@ -105,7 +106,7 @@ class StudentResult:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> StudentResult:
         data = dict(data)
-        data["functions"] = [FunctionScore(**f) for f in data["functions"]]
+        data["functions"] = [_shared(FunctionScore(**f)) for f in data["functions"]]
         data["tests"] = [TestResult(**t) for t in data["tests"]]
         return cls(**data)
 
@@ -117,6 +118,21 @@ class StudentResult:
             if t.mistake and t.function not in seen:
                 seen[t.function] = t.mistake
         return list(seen.values())
+
+
+_SHARED_SCORES: dict[tuple[Any, ...], FunctionScore] = {}
+
+
+def _shared(f: FunctionScore) -> FunctionScore:
+    """One instance per distinct function score (most students share them), so a class's
+    slim results take a pointer per function instead of an object: flat memory at 10,000."""
+    key = (f.function, f.points, f.earned, f.passed, f.total, f.status)
+    found = _SHARED_SCORES.get(key)
+    if found is None:
+        if len(_SHARED_SCORES) >= 50_000:
+            return f
+        found = _SHARED_SCORES[key] = f
+    return found
 
 
 _RESULT_FIELDS = [f.name for f in fields(StudentResult)]

@@ -13,6 +13,7 @@ then read back through ``nbgrader.api.Gradebook`` and ``nbgrader export``.
 
 from __future__ import annotations
 
+import base64
 import csv
 import dataclasses
 import os
@@ -40,6 +41,7 @@ from grader.nbgrader_export import (  # noqa: E402
     export,
     layout,
     literal,
+    not_exported,
     pretty,
 )
 from grader.plan import build_plan, load_solution_module, run_calls  # noqa: E402
@@ -149,7 +151,9 @@ def run(course: Any, tmp_path_factory: pytest.TempPathFactory) -> Run:
     plan = build_plan(course, with_mistakes=False)
     cells = layout(course, plan.tests)
     written = export(course, root, assignment=ASSIGNMENT)
-    assert {p.name for p in written} == {"nbgrader_config.py", "gradebook.db", *(f"{m}.ipynb" for m in cells)}
+    drawn = {f.split(".")[0] for f in not_exported(course, plan.tests)}
+    notebooks = [m for m in course.modules if m in cells or m in drawn]
+    assert {p.name for p in written} == {"nbgrader_config.py", "gradebook.db", *(f"{m}.ipynb" for m in notebooks)}
     seconds["export"] = time.monotonic() - t0
 
     t = time.monotonic()
@@ -162,7 +166,7 @@ def run(course: Any, tmp_path_factory: pytest.TempPathFactory) -> Run:
     for student in STUDENTS:
         out = root / "submitted" / student / ASSIGNMENT
         out.mkdir(parents=True)
-        for module in cells:
+        for module in notebooks:
             nb = nbformat.read(root / "release" / ASSIGNMENT / f"{module}.ipynb", as_version=4)
             source = grade_ids(nbformat.read(root / "source" / ASSIGNMENT / f"{module}.ipynb", as_version=4))
             if student == "reference" or module == m_module:
@@ -263,8 +267,10 @@ def test_functions_with_figure_checks_are_left_out(course: Any, plan: Any) -> No
     cells = layout(course, figure_plan.tests)
     assert [fc.function for fc in cells["descent"]] == ["gradient_descent_step", "sse_gradient"]
     nb = build_notebooks(course, figure_plan)["descent"]
-    assert "gradient_descent`" in nb.cells[0].source and "Not in this notebook" in nb.cells[0].source
-    assert "def gradient_descent(" not in "".join(c.source for c in nb.cells)
+    assert "`gradient_descent(" in nb.cells[0].source and "graded by the course's own grader" in nb.cells[0].source
+    ids = grade_ids(nb)  # an answer cell and a cell that draws it, but no test cells
+    assert "def gradient_descent(" in ids["gradient_descent"].source and "draw_gradient_descent" in ids
+    assert not [g for g in ids if g.startswith("test_gradient_descent-")]
 
 
 def test_cli_writes_the_course_and_names_the_next_steps(tmp_path: Path, capsys: Any) -> None:
@@ -347,6 +353,27 @@ def _nbgrader_function_scores(run: Run, student: str) -> dict[str, float]:
         for fc in fcs:
             out[f"{fc.module}.{fc.function}"] = sum(run.nbgrader_scores[student][tc.grade_id] for tc in fc.tests)
     return out
+
+
+@pytest.mark.slow
+def test_figure_functions_are_drawn_inline(run: Run, course: Any) -> None:
+    """A figure function's notebook has its answer cell and, after it, a cell that shows the
+    figure; nbgrader runs it, so the autograded reference notebook holds the picture."""
+    drawn = [f.split(".") for f in not_exported(course, run.plan.tests)]
+    assert drawn, "the course has figure functions"
+    for module, function in drawn:
+        release = grade_ids(nbformat.read(run.root / "release" / ASSIGNMENT / f"{module}.ipynb", as_version=4))
+        assert release[function].source.startswith(f"def {function}(")
+        assert "raise NotImplementedError()" in release[function].source
+        draw = release[f"draw_{function}"]
+        assert draw.metadata["nbgrader"]["locked"] and not draw.metadata["nbgrader"]["grade"]
+        graded = nbformat.read(run.root / "autograded" / "reference" / ASSIGNMENT / f"{module}.ipynb", as_version=4)
+        cell = grade_ids(graded)[f"draw_{function}"]
+        pngs = [o for o in cell.outputs if "image/png" in o.get("data", {})]
+        assert len(pngs) == 1, (function, cell.outputs)
+        assert base64.b64decode(pngs[0]["data"]["image/png"]).startswith(b"\x89PNG")
+    intro = nbformat.read(run.root / "source" / ASSIGNMENT / "plots.ipynb", as_version=4).cells[0].source
+    assert "graded by the course's own grader" in intro and "Not in this notebook" not in intro
 
 
 @pytest.mark.slow
