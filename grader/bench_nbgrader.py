@@ -28,7 +28,6 @@ ASSIGNMENT = "bench"
 @dataclass
 class NbgraderTiming:
     students: int
-    notebooks_per_student: int
     seconds: float
     totals: dict[str, float]
 
@@ -42,7 +41,12 @@ def available() -> bool:
     return importlib.util.find_spec("nbgrader") is not None
 
 
-def _nbgrader(root: Path, *args: str, timeout: float) -> None:
+def run_nbgrader(root: Path, *args: str, timeout: float) -> subprocess.CompletedProcess[str]:
+    """Run the installed nbgrader CLI in a course folder; RuntimeError (with its output) if it fails.
+
+    No user Jupyter config; PATH as it is (the exported gradebook.db spares nbgrader
+    its ``alembic`` run, which needs the venv's bin/ on PATH).
+    """
     exe = Path(sys.executable).parent / "nbgrader"
     cmd = [str(exe)] if exe.is_file() else [sys.executable, "-m", "nbgrader"]
     env = {**os.environ, "JUPYTER_CONFIG_DIR": str(root / ".jupyter-config")}
@@ -50,7 +54,8 @@ def _nbgrader(root: Path, *args: str, timeout: float) -> None:
     proc = subprocess.run([*cmd, *args, "--log-level=WARN"], cwd=root, capture_output=True, text=True,
                           timeout=timeout, env=env, check=False)
     if proc.returncode != 0:
-        raise RuntimeError(f"nbgrader {args[0]} failed: {(proc.stderr or proc.stdout)[-2000:]}")
+        raise RuntimeError(f"nbgrader {' '.join(args)} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+    return proc
 
 
 def _fill(released: Path, target: Path, sources: dict[str, str]) -> None:
@@ -74,7 +79,7 @@ def time_autograde(course: Course, students: list[Path]) -> NbgraderTiming:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         export(course, root, assignment=ASSIGNMENT)
-        _nbgrader(root, "generate_assignment", ASSIGNMENT, timeout=600)
+        run_nbgrader(root, "generate_assignment", ASSIGNMENT, timeout=600)
         release = sorted((root / "release" / ASSIGNMENT).glob("*.ipynb"))
         for folder in students:
             found = discover(folder, list(course.modules)).submissions
@@ -84,10 +89,10 @@ def time_autograde(course: Course, students: list[Path]) -> NbgraderTiming:
             for nb in release:
                 _fill(nb, out / nb.name, sources)
         t0 = time.perf_counter()
-        _nbgrader(root, "autograde", ASSIGNMENT, timeout=120 + 60 * len(students) * len(release))
+        run_nbgrader(root, "autograde", ASSIGNMENT, timeout=120 + 60 * len(students) * len(release))
         seconds = time.perf_counter() - t0
         from nbgrader.api import Gradebook
 
         with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
             totals = {f.name: float(gb.find_submission(ASSIGNMENT, f.name).score) for f in students}
-        return NbgraderTiming(len(students), len(release), seconds, totals)
+        return NbgraderTiming(len(students), seconds, totals)

@@ -8,7 +8,7 @@ precomputed public checks, and every path judges it with ``grader.checks``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from grader.wire import encode
@@ -57,7 +57,6 @@ class Test:
     what: str = ""  # the inputs in plain words, for messages ("y=[1, 2], y_hat=[1, 3]")
     rtol: float | None = None
     atol: float | None = None
-    uses: tuple[str, ...] = field(default=())  # probe functions the message should name
 
     @property
     def function(self) -> str:

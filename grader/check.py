@@ -12,7 +12,7 @@ from grader.errors import InputError
 from grader.execute import Outcome
 from grader.plan import Plan, build_plan
 from grader.pytest_run import run_suites
-from grader.sandbox import SandboxPool
+from grader.sandbox import RawResult, SandboxPool
 from grader.scoring import StudentResult
 from grader.writers.grades_csv import fmt
 
@@ -26,25 +26,32 @@ def find_one(course: Course, path: Path) -> Submission:
     return found.submissions[0]
 
 
+def missing_outcomes(plan: Plan) -> list[Outcome]:
+    """The outcomes of a submission with no exercise files: every call's module is missing."""
+    return [Outcome(ok=False, error=f"{c.module}.py was not submitted") for c in plan.calls]
+
+
+def module_errors_of(course: Course, sub: Submission, raw: RawResult) -> dict[str, str]:
+    """The sandbox's module errors, plus "not submitted" for every module the student left out."""
+    errors = dict(raw.module_errors)
+    for m in course.modules:
+        if m not in sub.sources:
+            errors.setdefault(m, "not submitted")
+    return errors
+
+
 def run_in_sandbox(course: Course, plan: Plan, sub: Submission) -> tuple[list[Outcome], dict[str, Any], list[str]]:
     """Outcomes of every plan call for one submission, the scoring extras, and sandbox warnings."""
-    extra: dict[str, Any] = {"problems": sub.problems, "fingerprint": sub.fingerprint}
     warnings: list[str] = []
+    raw = RawResult(missing_outcomes(plan))
     if sub.sources:
         with SandboxPool(plan.calls, course.limits, jobs=1, preload=preload_for(course)) as pool:
             warnings = list(pool.warnings)
             raw = pool.run(sub.sources)
-        outcomes = raw.outcomes
-        module_errors = dict(raw.module_errors)
-        extra.update(limits_hit=raw.limits_hit, stdout=raw.stdout, cpu_ms=raw.cpu_ms, wall_ms=raw.wall_ms)
-    else:
-        outcomes = [Outcome(ok=False, error="not submitted") for _ in plan.calls]
-        module_errors = {}
-    for m in course.modules:
-        if m not in sub.sources:
-            module_errors.setdefault(m, "not submitted")
-    extra["module_errors"] = module_errors
-    return outcomes, extra, warnings
+    extra: dict[str, Any] = {"problems": sub.problems, "fingerprint": sub.fingerprint,
+                             "module_errors": module_errors_of(course, sub, raw), "limits_hit": raw.limits_hit,
+                             "stdout": raw.stdout, "cpu_ms": raw.cpu_ms, "wall_ms": raw.wall_ms}
+    return raw.outcomes, extra, warnings
 
 
 def preload_for(course: Course) -> tuple[str, ...]:

@@ -87,11 +87,9 @@ def cmd_stubs(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    import json
     import time
-    from dataclasses import asdict
 
-    from grader.bench import render, run_bench, without_module
+    from grader.bench import render, run_benchmarks, without_module, write_json
     from grader.bench_nbgrader import available
 
     course = _course(args.course)
@@ -100,23 +98,14 @@ def cmd_bench(args: argparse.Namespace) -> int:
         from grader.nbgrader_export import NbgraderMissing
 
         raise NbgraderMissing()
-    split = "plots" in course.modules and not args.full_only  # nbgrader does not grade plots
     for module in args.skip_module or []:
         course = without_module(course, module)
     json_path = Path(args.json) if args.json else Path("benchmarks/results") / f"bench-{args.students}-{int(time.time())}.json"
-    command = "grader " + " ".join(sys.argv[1:]) if sys.argv[1:] else "grader bench"
-    runs = [run_bench(course, args.students, jobs=args.jobs, baseline_sample=args.baseline_sample,
-                      student_runs=args.student_runs, command=command,
-                      nbgrader_sample=0 if split else nb_sample)]
-    print(render(runs[0]))
-    if split:
-        print()
-        runs.append(run_bench(without_module(course, "plots"), args.students, jobs=args.jobs,
-                              baseline_sample=args.baseline_sample, student_runs=0, command=command,
-                              nbgrader_sample=nb_sample))
-        print(render(runs[1]))
-    json_path.parent.mkdir(parents=True, exist_ok=True)
-    json_path.write_text(json.dumps([asdict(r) for r in runs], indent=1) + "\n", encoding="utf-8")
+    runs = run_benchmarks(course, args.students, jobs=args.jobs, baseline_sample=args.baseline_sample,
+                          student_runs=args.student_runs, nbgrader_sample=nb_sample, full_only=args.full_only,
+                          command="grader " + " ".join(sys.argv[1:]),
+                          on_result=lambda r: print(render(r) + "\n"))
+    write_json(runs, json_path)
     print(f"Wrote {json_path}")
     return errors.EXIT_OK
 

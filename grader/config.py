@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -90,18 +91,24 @@ class Course:
     show_hidden_expected: bool
     raw: dict[str, Any] = field(repr=False, default_factory=dict)
 
-    @property
+    # Derived once per Course (read for every student while grading); never mutate them.
+    @cached_property
     def functions(self) -> list[str]:
         """Every graded function as ``module.function``, in course order."""
-        return [f"{m}.{f}" for m, fs in self.modules.items() for f in fs]
+        return list(self.points)
 
-    @property
+    @cached_property
     def points(self) -> dict[str, float]:
         return {f"{m}.{f}": p for m, fs in self.modules.items() for f, p in fs.items()}
 
-    @property
+    @cached_property
     def max_total(self) -> float:
         return float(sum(self.points.values()))
+
+    @property
+    def show_hidden_values(self) -> bool:
+        """Whether feedback may show anything of the hidden tests (their inputs or expected values)."""
+        return self.show_hidden_inputs or self.show_hidden_expected
 
     def student_safe(self) -> dict[str, Any]:
         """The part of course.yml students may see (no limits, no feedback policy)."""

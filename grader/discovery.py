@@ -135,12 +135,7 @@ class LazyDiscovery:
         for sid, entry, extra in self._order:
             if only is not None and sid not in only:
                 continue
-            n_notes, clutter = len(run.notes), run.clutter
-            sub = run._submission(entry, sid, extra)
-            if not record:
-                del run.notes[n_notes:]
-                run.clutter = clutter
-            yield sub
+            yield run._submission(entry, sid, extra, record=record)
         if record and only is None:
             self._noted = True
             run.final_notes(bool(self._order))
@@ -335,30 +330,32 @@ class _Run:
                               f"e.g. {renamed[0][0]!r} -> {renamed[0][1]!r}")
         return [i for i in ids if i is not None]
 
-    def _submission(self, entry: _Entry, sid: str, extra: list[str]) -> Submission:
+    def _submission(self, entry: _Entry, sid: str, extra: list[str], *, record: bool = True) -> Submission:
+        """Read one entry; ``record`` adds its run-level notes and clutter (False when read again)."""
         problems = list(extra)
         raw: dict[str, bytes] = {}
         sources: dict[str, str] = {}
         with ExitStack() as stack:          # closes the entry's zips once its modules are read
-            listing = self._listing(entry, sid, stack, problems)
+            listing = self._listing(entry, sid, stack, problems, record)
             found = self._candidates(listing.files)
             self._search_inner_zips(entry, listing, found, stack, problems)
             problems += listing.problems
-            self.clutter += listing.clutter
+            self.clutter += listing.clutter if record else 0
             for m in self.modules:
                 if m in found:
                     self._read_module(m, sorted(found[m], key=_rank), raw, sources, problems)
         problems += self._missing([m for m in self.modules if m not in found], listing.files)
         return Submission(sid, sources, problems, _fingerprint(raw, problems), entry.origin)
 
-    def _listing(self, entry: _Entry, sid: str, stack: ExitStack, problems: list[str]) -> Listing:
+    def _listing(self, entry: _Entry, sid: str, stack: ExitStack, problems: list[str], record: bool) -> Listing:
         tail = "/" if entry.origin.endswith("/") else ""
         name = re.sub(r".*[:/](?=.)", "", entry.origin.rstrip("/")) + tail    # "carol/", "bob.zip"
         try:
             listing = entry.listing(stack)
         except Refused as exc:
             problems.append(f"{name} {exc}")
-            self.notes.append(f"{sid}: {entry.origin} {exc}")
+            if record:
+                self.notes.append(f"{sid}: {entry.origin} {exc}")
             return Listing()
         if not listing.files:
             problems.append(f"{name} contains no files")

@@ -18,7 +18,8 @@ from typing import Any
 
 import numpy as np
 
-from grader import probes
+from grader import probes, wire
+from grader.errors import WireError
 from grader.wire import Fn
 
 PACKAGE = "exercises"
@@ -36,8 +37,7 @@ class Outcome:
     args_after: list[Any] | None = None
 
     def to_plain(self) -> dict[str, Any]:
-        from grader.wire import encode
-
+        encode = wire.encode  # looked up per call (a test patches it, as a hostile submission would)
         out: dict[str, Any] = {"ok": self.ok}
         if self.ok:
             out["value"] = encode(self.value)
@@ -54,9 +54,7 @@ class Outcome:
     @classmethod
     def from_plain(cls, data: Any) -> Outcome:
         """Rebuild from untrusted plain data; anything malformed becomes an error outcome."""
-        from grader.errors import WireError
-        from grader.wire import decode
-
+        decode = wire.decode
         try:
             if type(data) is not dict:
                 raise WireError("outcome is not an object")

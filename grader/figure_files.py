@@ -45,6 +45,7 @@ from typing import Any
 
 from grader.cases import Test
 from grader.execute import Outcome
+from grader.figures import figure_summary
 from grader.fsutil import atomic_write
 from grader.plan import Plan
 from grader.scoring import StudentResult
@@ -88,12 +89,7 @@ def plot_functions(plan: Plan) -> list[str]:
 
 def _summary(outcome: Outcome | None) -> Any | None:
     """The figure summary of a decoded outcome (``{"$figure": ...}``), else None."""
-    if outcome is None or not outcome.ok:
-        return None
-    value = outcome.value
-    if type(value) is dict and len(value) == 1 and "$figure" in value:
-        return value["$figure"]
-    return None
+    return figure_summary(outcome.value) if outcome is not None and outcome.ok else None
 
 
 def _same(a: Any, b: Any) -> bool:

@@ -89,8 +89,7 @@ def run(course: Course, root: Path) -> dict:
     sub = find_one(course, submission)
     outcomes, extra, warnings = run_in_sandbox(course, plan, sub)
     result = score(plan, outcomes, student_id=sub.student_id, **extra)
-    show = course.show_hidden_inputs or course.show_hidden_expected
-    data = results_dict(result, show_hidden_values=show, execution_time=time.monotonic() - start)
+    data = results_dict(result, show_hidden_values=course.show_hidden_values, execution_time=time.monotonic() - start)
     if warnings:
         data["output"] += "\n" + "\n".join(f"Sandbox warning: {w}" for w in warnings)
     atomic_write(root / "results" / "results.json", json.dumps(data, indent=1, ensure_ascii=False) + "\n")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
-import sys
 import types
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -119,9 +118,3 @@ def mistake_outcomes(course: Course, calls: list[Call]) -> dict[str, list[tuple[
         ]
         table.setdefault(mistake.function, []).append((mistake, outs))
     return table
-
-
-def ensure_importable(root: Path) -> None:
-    """Put the course root on sys.path (for ``solutions`` imports inside solutions)."""
-    if str(root) not in sys.path:
-        sys.path.insert(0, str(root))

@@ -18,7 +18,7 @@ import pytest
 from grader.cases import Test
 from grader.execute import Outcome
 from grader.plan import Plan
-from grader.scoring import StudentResult, TestResult, judge_test, score, test_points
+from grader.scoring import StudentResult, TestResult, judge_test, score_results, test_points
 
 CONTEXT = pytest.StashKey["Context"]()
 SUITES = Path(__file__).parent / "suites"
@@ -91,5 +91,6 @@ def run_suites(plan: Plan, outcomes: list[Outcome], *, student_id: str = "",
     failed_by_us = sum(1 for r in ctx.results.values() if not r.passed)
     if failed_by_pytest != failed_by_us:
         raise RuntimeError("pytest's report and the verdicts disagree")
-    result = score(plan, outcomes, student_id=student_id, **(extra or {}))
+    results = [ctx.results[t.name] for t in plan.tests]  # judged once, by the suites' verdicts
+    result = score_results(plan, results, student_id=student_id, **(extra or {}))
     return result, report

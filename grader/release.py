@@ -32,6 +32,7 @@ from grader.config import Course
 from grader.errors import InputError
 from grader.fsutil import is_inside
 from grader.plan import Plan, build_plan
+from grader.scoring import tolerances
 from grader.wire import encode
 
 GRADER = Path(__file__).resolve().parent
@@ -94,12 +95,6 @@ def support_files() -> dict[str, str]:
 
 # -- public cases -----------------------------------------------------------------------
 
-def _tolerances(plan: Plan, test: Test) -> tuple[float, float]:
-    rtol = test.rtol if test.rtol is not None else plan.course.rtol
-    atol = test.atol if test.atol is not None else plan.course.atol
-    return rtol, atol
-
-
 def _mistakes(plan: Plan, test: Test, expected: Any, rtol: float, atol: float) -> list[list[Any]]:
     """[hint, encoded output] of each known mistake that answers this call differently."""
     out: list[list[Any]] = []
@@ -117,7 +112,7 @@ def _mistakes(plan: Plan, test: Test, expected: Any, rtol: float, atol: float) -
 def _case(plan: Plan, t: Test, share: float) -> dict[str, Any]:
     """One public test as plain data: its call, what is checked and the reference's answer."""
     expected = plan.expected[plan.index(t)].value
-    rtol, atol = _tolerances(plan, t)
+    rtol, atol = tolerances(plan, t)
     case: dict[str, Any] = {
         "name": t.name, "function": t.function, "check": t.check, "call": t.call.to_plain(),
         "what": t.what, "points": share, "rtol": rtol, "atol": atol,

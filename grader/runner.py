@@ -19,11 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader import figure_files
-from grader.check import preload_for
+from grader.check import missing_outcomes, module_errors_of, preload_for
 from grader.config import Course
 from grader.discovery import Submission, discovering
 from grader.errors import InputError
-from grader.execute import Outcome
 from grader.fsutil import atomic_write, is_inside
 from grader.plan import Plan, build_plan
 from grader.progress import Progress
@@ -48,7 +47,7 @@ class RunSummary:
 
     @property
     def attention(self) -> list[StudentResult]:
-        return [r for r in self.results if r.status in ("error", "timeout") or r.limits_hit or r.total == 0]
+        return [r for r in self.results if r.needs_attention]
 
     def most_failed(self, n: int = 5) -> list[tuple[str, int]]:
         counts: Counter[str] = Counter()
@@ -63,10 +62,6 @@ def _key(plan_fp: str, sub: Submission) -> str:
     return hashlib.sha256(f"{plan_fp}\n{sub.fingerprint}\n{sub.student_id}".encode()).hexdigest()
 
 
-def _missing_outcomes(plan: Plan) -> list[Outcome]:
-    return [Outcome(ok=False, error=f"{c.module}.py was not submitted") for c in plan.calls]
-
-
 class ClassGrader:
     """Grades submissions for one course and writes the outputs under ``out_dir``."""
 
@@ -79,6 +74,7 @@ class ClassGrader:
         self.pool_factory = pool_factory
         # Saves each student's figures beside their feedback (see grader/figure_files.py).
         self.figures = figure_files.FigureSaver(self.plan, out_dir / "feedback")
+        self._nothing_ran = RawResult(missing_outcomes(self.plan))  # a student with no exercise files
 
     # -- files ---------------------------------------------------------------------------
     def _state_path(self, sid: str) -> Path:
@@ -94,30 +90,28 @@ class ClassGrader:
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
+    def _finish(self, sub: Submission, raw: RawResult) -> StudentResult:
+        """Score one student, write their files (figures, feedback, results, state); the slim result."""
+        result = self._result(sub, raw)
+        return self._write_student(sub, result, self.figures.save(sub.student_id, raw.outcomes, result))
+
     def _write_student(self, sub: Submission, result: StudentResult,
-                       figures: list[figure_files.FigureFile] | None = None) -> None:
+                       figures: list[figure_files.FigureFile] | None = None) -> StudentResult:
         c = self.course
-        show = c.show_hidden_inputs or c.show_hidden_expected
         atomic_write(self.out_dir / "results" / f"{sub.student_id}.json",
-                     gradescope.render(result, show_hidden_values=show))
+                     gradescope.render(result, show_hidden_values=c.show_hidden_values))
         atomic_write(self.out_dir / "feedback" / f"{sub.student_id}.md",
                      feedback.render(result, title=c.title, show_inputs=c.show_hidden_inputs,
                                      show_expected=c.show_hidden_expected, figures=figures))
         # The state file is written last: its presence means the student is complete.
-        state = {"key": _key(self.plan_fp, sub), "result": result.slim().to_dict()}
+        slim = result.slim()
+        state = {"key": _key(self.plan_fp, sub), "result": slim.to_dict()}
         atomic_write(self._state_path(sub.student_id), json.dumps(state, sort_keys=True))
+        return slim
 
-    def _result(self, sub: Submission, raw: RawResult | None) -> StudentResult:
-        if raw is None:
-            return score(self.plan, _missing_outcomes(self.plan), student_id=sub.student_id,
-                         problems=sub.problems, module_errors={m: "not submitted" for m in self.course.modules},
-                         fingerprint=sub.fingerprint)
-        module_errors = dict(raw.module_errors)
-        for m in self.course.modules:
-            if m not in sub.sources:
-                module_errors.setdefault(m, "not submitted")
+    def _result(self, sub: Submission, raw: RawResult) -> StudentResult:
         return score(self.plan, raw.outcomes, student_id=sub.student_id, problems=sub.problems,
-                     module_errors=module_errors, limits_hit=raw.limits_hit, stdout=raw.stdout,
+                     module_errors=module_errors_of(self.course, sub, raw), limits_hit=raw.limits_hit, stdout=raw.stdout,
                      fingerprint=sub.fingerprint, cpu_ms=raw.cpu_ms, wall_ms=raw.wall_ms)
 
     # -- the run -------------------------------------------------------------------------
@@ -137,24 +131,23 @@ class ClassGrader:
             self.out_dir.mkdir(parents=True, exist_ok=True)
             results: dict[str, StudentResult] = {}
             reused: list[str] = []
-            without_sources: set[str] = set()
+            without_sources: list[Submission] = []  # nothing to run: kept (they hold no sources)
             to_sandbox: set[str] = set()
             for sub in found.read():
                 sid = sub.student_id
                 cached = None if force else self._cached(sub)
-                outputs_there = ((self.out_dir / "feedback" / f"{sid}.md").exists()
-                                 and (self.out_dir / "results" / f"{sid}.json").exists())
-                if cached is not None and outputs_there:
+                if cached is not None and ((self.out_dir / "feedback" / f"{sid}.md").exists()
+                                           and (self.out_dir / "results" / f"{sid}.json").exists()):
                     results[sid] = cached  # the state holds the slim result
                     reused.append(sid)
-                else:  # new, changed, or its files were deleted: grade it (again)
-                    (to_sandbox if sub.sources else without_sources).add(sid)
+                elif sub.sources:  # new, changed, or its files were deleted: grade it (again)
+                    to_sandbox.add(sid)
+                else:
+                    without_sources.append(sub)
             summary = RunSummary(results=[], notes=list(found.notes), out_dir=self.out_dir, reused=reused)
             bar = Progress(len(to_sandbox) + len(without_sources), enabled=self.progress)
-            for sub in found.read(only=without_sources):
-                r = self._result(sub, None)
-                self._write_student(sub, r, self.figures.save(sub.student_id, None, r))
-                results[sub.student_id] = r.slim()
+            for sub in without_sources:
+                results[sub.student_id] = r = self._finish(sub, self._nothing_ran)
                 summary.regraded.append(sub.student_id)
                 bar.step(f"{sub.student_id}: {r.status}")
             if to_sandbox:
@@ -167,12 +160,9 @@ class ClassGrader:
                     # A student read again whose files are gone now is graded as found.
                     again = found.read(only=to_sandbox)
                     for sub, raw in pool.map((s, s.sources) for s in again):
-                        sid = sub.student_id
-                        r = self._result(sub, raw)
-                        self._write_student(sub, r, self.figures.save(sid, raw.outcomes, r))
-                        results[sid] = r.slim()
-                        summary.regraded.append(sid)
-                        bar.step(f"{sid}: {r.total:g}/{r.max_total:g} {r.status}")
+                        results[sub.student_id] = r = self._finish(sub, raw)
+                        summary.regraded.append(sub.student_id)
+                        bar.step(f"{sub.student_id}: {r.total:g}/{r.max_total:g} {r.status}")
             bar.close()
             summary.results = [results[sid] for sid in found.student_ids if sid in results]
         atomic_write(self.out_dir / "grades.csv", grades_csv.render(summary.results, self.course.functions))

@@ -111,6 +111,11 @@ class StudentResult:
         return cls(**data)
 
     @property
+    def needs_attention(self) -> bool:
+        """The run failed (error or timeout), hit a limit, or scored 0: worth a human look."""
+        return self.status in ("error", "timeout") or bool(self.limits_hit) or self.total == 0
+
+    @property
     def diagnosed(self) -> list[str]:
         """Names of the known mistakes recognised in this submission (one per function)."""
         seen: dict[str, str] = {}
@@ -152,13 +157,19 @@ def test_points(plan: Plan) -> dict[str, float]:
     return plan._points
 
 
+def tolerances(plan: Plan, test: Test) -> tuple[float, float]:
+    """The test's own (rtol, atol) where it sets them, else the course's."""
+    return (test.rtol if test.rtol is not None else plan.course.rtol,
+            test.atol if test.atol is not None else plan.course.atol)
+
+
 def diagnose(plan: Plan, test: Test, actual: Outcome) -> tuple[str | None, str | None]:
     """The known mistake whose output equals this wrong output on the same call, if any."""
     if test.check != "value" or not actual.ok:
         return None, None
     i = plan.index(test)
     expected = plan.expected[i].value
-    rtol, atol = test.rtol or plan.course.rtol, test.atol or plan.course.atol
+    rtol, atol = tolerances(plan, test)
     for mistake, outs in plan.mistakes.get(test.function, []):
         out = outs[i]
         if out is None or not out.ok or same_numbers(out.value, expected, rtol, atol):
@@ -169,14 +180,12 @@ def diagnose(plan: Plan, test: Test, actual: Outcome) -> tuple[str | None, str |
 
 
 def judge_test(plan: Plan, test: Test, actual: Outcome, points: float) -> TestResult:
-    i = plan.index(test)
-    ref = plan.expected[i]
+    ref = plan.expected[plan.index(test)]
     if actual is ref or (actual.ok and identical(actual.value, ref.value)
                          and (test.check != "unchanged" or identical(actual.args_after, ref.args_after))):
         return TestResult(test.name, test.function, test.public, points, points, True, "pass", what=test.what)
-    rtol = test.rtol if test.rtol is not None else plan.course.rtol
-    atol = test.atol if test.atol is not None else plan.course.atol
-    v: Verdict = judge(test.check, test.call.args, plan.expected[i], actual, rtol, atol)
+    rtol, atol = tolerances(plan, test)
+    v: Verdict = judge(test.check, test.call.args, ref, actual, rtol, atol)
     mistake, hint = (None, None) if v.passed else diagnose(plan, test, actual)
     return TestResult(
         name=test.name, function=test.function, public=test.public,
@@ -215,6 +224,16 @@ def score(plan: Plan, outcomes: list[Outcome], *, student_id: str = "", problems
     """Judge every test of the plan on a submission's outcomes (one per plan call)."""
     pts = test_points(plan)
     results = [judge_test(plan, t, outcomes[plan.index(t)], pts[t.name]) for t in plan.tests]
+    return score_results(plan, results, student_id=student_id, problems=problems, module_errors=module_errors,
+                         limits_hit=limits_hit, stdout=stdout, fingerprint=fingerprint, cpu_ms=cpu_ms,
+                         wall_ms=wall_ms)
+
+
+def score_results(plan: Plan, results: list[TestResult], *, student_id: str = "", problems: list[str] | None = None,
+                  module_errors: dict[str, str] | None = None, limits_hit: list[str] | None = None,
+                  stdout: str = "", fingerprint: str = "", cpu_ms: float = 0.0,
+                  wall_ms: float = 0.0) -> StudentResult:
+    """Points, status and the whole result from tests already judged (one per plan test, in order)."""
     functions = function_scores(plan, results)
     total = round(sum(f.earned for f in functions), 6)
     module_errors = module_errors or {}

@@ -184,7 +184,8 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     root = Path(args[0]) if args else Path.cwd()
     changed = write(root)
-    stale = sorted(set(p.name for p in (root / "exercises").glob("*.py")) - set(generate(root)))
+    wanted = {"__init__.py", *(f"{m}.py" for m in solution_modules(root))}  # the names generate() writes
+    stale = sorted(set(p.name for p in (root / "exercises").glob("*.py")) - wanted)
     for path in changed:
         print(f"wrote {path.relative_to(root)}")
     if not changed:

@@ -16,11 +16,9 @@ from __future__ import annotations
 import base64
 import csv
 import dataclasses
-import os
 import re
 import shutil
 import subprocess
-import sys
 import time
 import types
 from pathlib import Path
@@ -34,6 +32,7 @@ pytest.importorskip("nbgrader", reason='nbgrader is not installed (pip install -
 import nbformat  # noqa: E402 - only once nbgrader (which brings it) is known to be there
 
 from grader import probes  # noqa: E402
+from grader.bench_nbgrader import run_nbgrader  # noqa: E402
 from grader.nbgrader_export import (  # noqa: E402
     BEGIN_SOLUTION,
     END_SOLUTION,
@@ -56,18 +55,8 @@ STUDENTS = ("reference", "mixed")
 
 
 def nbgrader(course_dir: Path, *args: str, timeout: float = 240) -> subprocess.CompletedProcess:
-    """Run the installed nbgrader CLI in the course folder (fails the test on a non-zero exit)."""
-    bindir = Path(sys.executable).parent
-    exe = bindir / "nbgrader"
-    cmd = [str(exe)] if exe.is_file() else [sys.executable, "-m", "nbgrader"]
-    # PATH as it is: export's gradebook.db spares nbgrader its `alembic` run, which needs the
-    # venv's bin/ on PATH. No user Jupyter config.
-    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(course_dir / ".jupyter-config")}
-    env.pop("PYTHONPATH", None)
-    proc = subprocess.run([*cmd, *args, "--log-level=WARN"], cwd=course_dir, capture_output=True, text=True,
-                          timeout=timeout, env=env)
-    assert proc.returncode == 0, f"nbgrader {' '.join(args)} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
-    return proc
+    """Run the installed nbgrader CLI in the course folder (a failure fails the test, with its output)."""
+    return run_nbgrader(course_dir, *args, timeout=timeout)
 
 
 def grade_ids(nb: Any) -> dict[str, Any]:

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from grader.execute import Outcome
 from grader.sandbox.limits import Limits
-from grader.sandbox.zygote import MAX_MESSAGE, read_message
+from grader.sandbox.zygote import MAX_MESSAGE, project_root, read_message
 
 if TYPE_CHECKING:
     from grader.cases import Call
@@ -108,17 +108,11 @@ def parse_reply(data: Any, n_calls: int, limits: Limits,
     )
 
 
-def _project_root() -> str:
-    import grader
-
-    return os.path.dirname(os.path.dirname(os.path.realpath(grader.__file__)))
-
-
 def _environment() -> dict[str, str]:
     """The clean environment a zygote starts with."""
     env = {
         "PATH": "/usr/local/bin:/usr/bin:/bin",
-        "PYTHONPATH": _project_root(),
+        "PYTHONPATH": project_root(),
         "PYTHONSAFEPATH": "1",
         "PYTHONDONTWRITEBYTECODE": "1",
         "PYTHONUTF8": "1",

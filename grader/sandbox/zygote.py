@@ -709,7 +709,8 @@ def _decode_plan(plain: list[Any]) -> list[PlanCall]:
     ]
 
 
-def _project_root() -> str:
+def project_root() -> str:
+    """The folder holding the grader package (the checkout, or site-packages)."""
     import grader
 
     return os.path.dirname(os.path.dirname(os.path.realpath(grader.__file__)))
@@ -724,7 +725,7 @@ def main(argv: list[str] | None = None) -> int:
     warnings = _preload([str(p) for p in start.get("preload", [])])
     plan = _decode_plan(start["plan"])
 
-    project = _project_root()
+    project = project_root()
     grader_dir = os.path.join(project, "grader")
     in_site = os.path.basename(project) in ("site-packages", "dist-packages")
     if not in_site:  # children must not import anything else from the project

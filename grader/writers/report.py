@@ -173,6 +173,8 @@ def _short(text: str, limit: int = 120) -> str:
 
 def attention_reason(r: StudentResult) -> str:
     """Why a student needs a human look, in a few words ("" if they do not)."""
+    if not r.needs_attention:
+        return ""
     why: list[str] = []
     if r.status == "error":
         why.append("none of the modules could be loaded")
@@ -183,16 +185,13 @@ def attention_reason(r: StudentResult) -> str:
         why.append(f"{module}.py: {_short(error, 90)}")
     if r.total == 0:
         why.append("scored 0")
-    flagged = r.status in ("error", "timeout") or r.limits_hit or r.total == 0
-    if not flagged:
-        return ""
     why += [_short(p, 90) for p in r.problems]
     return "; ".join(dict.fromkeys(why)) or r.status
 
 
 def needs_attention(results: Sequence[StudentResult]) -> list[tuple[StudentResult, str]]:
     """Students whose run failed (error/timeout), hit a limit, or scored 0, with the
-    reason, sorted by id. Same rule as :attr:`grader.runner.RunSummary.attention`."""
+    reason, sorted by id (the rule: :attr:`grader.scoring.StudentResult.needs_attention`)."""
     flagged = [(r, attention_reason(r)) for r in results]
     return sorted([(r, why) for r, why in flagged if why], key=lambda p: p[0].student_id)
 
