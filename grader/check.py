@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from grader import redact
 from grader.config import Course
 from grader.discovery import Submission, discover
 from grader.errors import InputError
@@ -32,8 +33,9 @@ def missing_outcomes(plan: Plan) -> list[Outcome]:
 
 
 def module_errors_of(course: Course, sub: Submission, raw: RawResult) -> dict[str, str]:
-    """The sandbox's module errors, plus "not submitted" for every module the student left out."""
-    errors = dict(raw.module_errors)
+    """The sandbox's module errors, in words the submission cannot choose (see
+    :mod:`grader.redact`), plus "not submitted" for every module the student left out."""
+    errors = {m: redact.module_error(m, e, sub.sources.get(m)) for m, e in raw.module_errors.items()}
     for m in course.modules:
         if m not in sub.sources:
             errors.setdefault(m, "not submitted")
@@ -45,7 +47,8 @@ def run_in_sandbox(course: Course, plan: Plan, sub: Submission) -> tuple[list[Ou
     warnings: list[str] = []
     raw = RawResult(missing_outcomes(plan))
     if sub.sources:
-        with SandboxPool(plan.calls, course.limits, jobs=1, preload=preload_for(course)) as pool:
+        with SandboxPool(plan.calls, course.limits, jobs=1, preload=preload_for(course),
+                         known=plan.expected) as pool:
             warnings = list(pool.warnings)
             raw = pool.run(sub.sources)
     extra: dict[str, Any] = {"problems": sub.problems, "fingerprint": sub.fingerprint,

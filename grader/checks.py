@@ -3,7 +3,9 @@
 Used by every path (pytest suites, bulk grading, the student's public tests),
 so a verdict never depends on how a submission was run. Only plain data is
 judged: numbers, arrays, lists and tuples of numbers. Anything else, NaN,
-infinities, empty results and wrong sizes never pass.
+infinities, empty results and wrong sizes never pass. The tolerance is the
+test's own, whatever the answer's dtype: a float16 answer is not judged more
+loosely than a float64 one.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from typing import Any
 
 import numpy as np
 
+from grader.wire import FigureSummary
+
 _NUMBER_TYPES = (int, float, np.integer, np.floating)
 
 
@@ -22,13 +26,30 @@ class Verdict:
     """Whether a check passed, and why not in plain words (without any values)."""
 
     passed: bool
-    kind: str = "pass"  # pass, not started, error, timeout, wrong type, empty, not finite, wrong size, wrong value, wrong shape, modified input
+    kind: str = "pass"  # one of KINDS
     reason: str = ""
     expected: str = ""  # the reference value, rendered (only shown where allowed)
     actual: str = ""  # the submission's value, rendered
 
 
 PASS = Verdict(True)
+
+# Every kind of verdict, in plain words for a hidden test (which shows nothing else).
+KINDS = {
+    "pass": "passed",
+    "not started": "not started yet (it still raises NotImplementedError)",
+    "error": "raised an exception",
+    "timeout": "stopped: it ran past a time limit",
+    "wrong type": "returned something that is not a number or an array of numbers",
+    "unsupported": "returned a value that cannot be graded (an unsupported type, or far too large)",
+    "too large": "returned a result far larger than the answer can be",
+    "empty": "returned an empty result",
+    "not finite": "the result contains NaN or infinity",
+    "wrong size": "returned the wrong number of values",
+    "wrong value": "wrong value",
+    "wrong shape": "returned the right numbers in the wrong shape",
+    "modified input": "it changed an input argument; work on a copy",
+}
 
 
 def show(value: Any, limit: int = 8) -> str:
@@ -90,11 +111,22 @@ def as_numbers(value: Any) -> np.ndarray | None:
 def _failed_call(outcome: Any) -> Verdict | None:
     if outcome.ok:
         return None
+    if getattr(outcome, "too_large", False):
+        return Verdict(False, "too large", outcome.error or KINDS["too large"])
     if outcome.not_started:
         return Verdict(False, "not started", "not started yet (it still raises NotImplementedError)")
     if outcome.timeout:
         return Verdict(False, "timeout", f"stopped: {outcome.error or 'it ran past its time limit'}")
     return Verdict(False, "error", f"raised {outcome.error}" if outcome.error else "failed")
+
+
+def _unsupported(value: Any, depth: int = 0) -> bool:
+    """Whether the value is, or holds, a ``wire.Unsupported`` (a type or size that cannot cross)."""
+    if isinstance(getattr(value, "type_name", None), str):
+        return True
+    if isinstance(value, (list, tuple)) and depth < 12:
+        return any(_unsupported(v, depth + 1) for v in value[:64])
+    return False
 
 
 def _type_problem(value: Any) -> str:
@@ -105,36 +137,29 @@ def _type_problem(value: Any) -> str:
     return f"returned {show(value)}, which is not a number or an array of numbers"
 
 
-def tolerances(value: Any, expected: np.ndarray, rtol: float, atol: float) -> tuple[float, float]:
-    """Widen the tolerance for float32/float16 results, which cannot be as exact as float64."""
-    dtype = getattr(value, "dtype", None)
-    if dtype is not None and dtype.kind == "f" and dtype.itemsize < 8:
-        scale = float(np.max(np.abs(expected))) if expected.size else 1.0
-        loose = 1e-4 if dtype.itemsize == 4 else 1e-2
-        return max(rtol, loose), max(atol, loose * max(1.0, scale) * 1e-2)
-    return rtol, atol
-
-
 def same_numbers(actual: Any, expected: Any, rtol: float, atol: float) -> bool:
     """True when both are finite numeric data of the same size and agree within tolerance."""
-    a, e = as_numbers(actual), as_numbers(expected)
+    return same_arrays(as_numbers(actual), as_numbers(expected), rtol, atol)
+
+
+def same_arrays(a: np.ndarray | None, e: np.ndarray | None, rtol: float, atol: float) -> bool:
+    """:func:`same_numbers` on values already turned into arrays (see :func:`as_numbers`)."""
     if a is None or e is None or a.size == 0 or a.size != e.size:
         return False
     if not (np.all(np.isfinite(a)) and np.all(np.isfinite(e))):
         return False
-    rt, at = tolerances(actual, e, rtol, atol)
-    return bool(np.all(np.abs(a.ravel() - e.ravel()) <= at + rt * np.abs(e.ravel())))
+    return bool(np.all(np.abs(a.ravel() - e.ravel()) <= atol + rtol * np.abs(e.ravel())))
 
 
 def check_value(actual: Any, expected: Any, rtol: float, atol: float) -> Verdict:
     """The numbers returned match the reference's, whatever container holds them."""
     a, e = as_numbers(actual), as_numbers(expected)
     assert e is not None, "the reference returned something that is not numeric"
-    if a is not None and a.size and a.size == e.size and np.all(np.isfinite(a)):
-        rt, at = tolerances(actual, e, rtol, atol)
-        if np.all(np.abs(a.ravel() - e.ravel()) <= at + rt * np.abs(e.ravel())):
-            return PASS
+    if same_arrays(a, e, rtol, atol):
+        return PASS
     exp_text, act_text = show(expected), show(actual)
+    if a is None and _unsupported(actual):
+        return Verdict(False, "unsupported", f"returned {show(actual)}, which cannot be graded", exp_text, act_text)
     if a is None:
         return Verdict(False, "wrong type", _type_problem(actual), exp_text, act_text)
     if a.size == 0:
@@ -146,9 +171,8 @@ def check_value(actual: Any, expected: Any, rtol: float, atol: float) -> Verdict
         if e.size > 1 and a.size == e.size**2:
             reason += " (an (n,) and an (n, 1) array broadcast to (n, n)?)"
         return Verdict(False, "wrong size", reason, exp_text, act_text)
-    rt, at = tolerances(actual, e, rtol, atol)
     diff = np.abs(a.ravel() - e.ravel())
-    bad = diff > at + rt * np.abs(e.ravel())
+    bad = diff > atol + rtol * np.abs(e.ravel())
     if np.any(bad):
         if e.size == 1:
             reason = "wrong value"
@@ -234,8 +258,8 @@ def identical(a: Any, e: Any) -> bool:
         return a == e  # NaN never equals itself, so it never takes the fast path
     if ta in (list, tuple):
         return len(a) == len(e) and all(identical(x, y) for x, y in zip(a, e, strict=True))
-    if ta is dict:
-        return a == e  # figure summaries: plain JSON data
+    if ta is dict or ta is FigureSummary:
+        return a == e  # plain JSON data (figure summaries)
     if ta in (int, str, bool) or isinstance(a, np.generic):
         return bool(a == e)
     return False

@@ -20,14 +20,20 @@ import numpy as np
 
 from grader import probes, wire
 from grader.errors import WireError
-from grader.wire import Fn
+from grader.wire import Fn, OutOfBounds
 
 PACKAGE = "exercises"
 
 
 @dataclass
 class Outcome:
-    """What one call produced: a value, or an error; optionally its inputs afterwards."""
+    """What one call produced: a value, or an error; optionally its inputs afterwards.
+
+    ``args_after`` is filled only by trusted code: in-process for the reference,
+    and by the sandbox's zygote (from memory the submission's child shares with
+    it) for a submission. It never crosses from the child, so :meth:`to_plain`
+    and :meth:`from_plain` leave it out.
+    """
 
     ok: bool
     value: Any = None
@@ -35,41 +41,50 @@ class Outcome:
     not_started: bool = False
     timeout: bool = False
     args_after: list[Any] | None = None
+    too_large: bool = False  # the answer was refused unread: far larger than the reference's
 
     def to_plain(self) -> dict[str, Any]:
-        encode = wire.encode  # looked up per call (a test patches it, as a hostile submission would)
         out: dict[str, Any] = {"ok": self.ok}
         if self.ok:
-            out["value"] = encode(self.value)
+            out["value"] = _ENCODE(self.value)
         if self.error is not None:
             out["error"] = self.error[:500]
         if self.not_started:
             out["not_started"] = True
         if self.timeout:
             out["timeout"] = True
-        if self.args_after is not None:
-            out["args_after"] = [encode(a) for a in self.args_after]
+        if self.too_large:
+            out["too_large"] = True
         return out
 
     @classmethod
-    def from_plain(cls, data: Any) -> Outcome:
-        """Rebuild from untrusted plain data; anything malformed becomes an error outcome."""
-        decode = wire.decode
+    def from_plain(cls, data: Any, max_elements: int = wire.MAX_ELEMENTS) -> Outcome:
+        """Rebuild from untrusted plain data: malformed data becomes an error outcome, a value
+        past the bounds (``max_elements``, integer range, ...) an unsupported result."""
         try:
             if type(data) is not dict:
                 raise WireError("outcome is not an object")
             ok = data.get("ok") is True
-            args_after = data.get("args_after")
+            error = data.get("error")
             return cls(
                 ok=ok,
-                value=decode(data.get("value")) if ok else None,
-                error=str(data["error"])[:500] if data.get("error") is not None else None,
+                value=_DECODE(data.get("value"), max_elements) if ok else None,
+                error=str(error)[:500] if type(error) is str else None,
                 not_started=data.get("not_started") is True,
                 timeout=data.get("timeout") is True,
-                args_after=[decode(a) for a in args_after] if type(args_after) is list else None,
+                too_large=data.get("too_large") is True,
             )
-        except (WireError, ValueError, TypeError, RecursionError) as exc:
-            return cls(ok=False, error=f"unreadable result ({exc})")
+        except OutOfBounds as exc:
+            return cls(ok=True, value=wire.Unsupported(f"a result out of bounds: {exc}"))
+        except (WireError, ValueError, TypeError, RecursionError, OverflowError) as exc:
+            return cls(ok=False, error=f"unreadable result ({str(exc)[:200]})")
+
+
+# Bound once, at import: the sandbox's child imports this module before any submission
+# code, so patching ``grader.wire`` later changes nothing here (and nothing the child
+# encodes decides a verdict anyway: see grader/sandbox/zygote.py).
+_ENCODE = wire.encode
+_DECODE = wire.decode
 
 
 class _SourceFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
@@ -156,13 +171,22 @@ def run_call(
     want_args_after: bool = False,
 ) -> Outcome:
     """Call ``module.function(*args, **kwargs)`` on private copies and capture the outcome."""
+    call_args = [materialise(a) for a in args]
+    call_kwargs = {k: materialise(v) for k, v in kwargs.items()}
+    outcome = call_prepared(module, function, call_args, call_kwargs)
+    if want_args_after and outcome.ok:
+        outcome.args_after = [a for a in call_args if not callable(a)]
+    return outcome
+
+
+def call_prepared(module: types.ModuleType | None, function: str, call_args: list[Any],
+                  call_kwargs: dict[str, Any]) -> Outcome:
+    """Call ``module.function`` on arguments that are already the call's own objects."""
     if module is None:
         return Outcome(ok=False, error="module could not be loaded")
     fn = getattr(module, function, None)
     if not callable(fn):
         return Outcome(ok=False, error=f"function {function} is missing")
-    call_args = [materialise(a) for a in args]
-    call_kwargs = {k: materialise(v) for k, v in kwargs.items()}
     try:
         value = fn(*call_args, **call_kwargs)
     except NotImplementedError:
@@ -173,5 +197,4 @@ def run_call(
         return Outcome(ok=False, error="MemoryError: the memory limit was reached")
     except BaseException as exc:  # noqa: BLE001 - SystemExit and friends are results too
         return Outcome(ok=False, error=describe_exception(exc))
-    after = [a for a in call_args if not callable(a)] if want_args_after else None
-    return Outcome(ok=True, value=value, args_after=after)
+    return Outcome(ok=True, value=value)

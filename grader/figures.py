@@ -86,13 +86,12 @@ def summarise(fig: Any) -> dict[str, Any]:
         out: dict[str, Any] = {
             "v": VERSION,
             "label": _text(fig.get_label()),
-            "n_axes": len(axes),
             "axes": [_summarise_axes(ax, budget, skipped) for ax in axes[:MAX_AXES]],
         }
         out["truncated"] = budget.truncated or len(axes) > MAX_AXES
         out["skipped"] = skipped[0]
     except Exception:  # a broken or hostile figure must not break the encoding
-        out = {"v": VERSION, "label": "", "n_axes": 0, "axes": [], "truncated": False,
+        out = {"v": VERSION, "label": "", "axes": [], "truncated": False,
                "skipped": skipped[0], "error": "the figure could not be read"}
     finally:
         _close(fig)
@@ -131,7 +130,6 @@ def _summarise_axes(ax: Any, budget: _Budget, skipped: list[int]) -> dict[str, A
         "lines": [], "scatters": [], "contours": [],
     }
     artists = [*ax.get_lines(), *ax.collections]
-    out["n_artists"] = len(artists)
     kept = 0
     for artist in artists:
         if kept >= MAX_ARTISTS:
@@ -210,11 +208,15 @@ def _subsample(n: int, k: int) -> np.ndarray:
     return (np.arange(k) * (n - 1)) // (k - 1)  # strictly increasing because k <= n
 
 
-def _bbox(xy: np.ndarray) -> list[float] | None:
-    if not len(xy):
-        return None
-    lo, hi = xy.min(axis=0), xy.max(axis=0)
-    return [float(lo[0]), float(hi[0]), float(lo[1]), float(hi[1])]
+def _sample(xy: np.ndarray, k: int) -> np.ndarray:
+    """At most ``k`` indices of ``xy`` in drawing order: evenly spread, plus (when some are
+    left out) the points where x and y are smallest and largest, so that the extent the
+    trusted side measures from the sample is the true one."""
+    if k >= len(xy) or k < 8:
+        return _subsample(len(xy), k)
+    idx = _subsample(len(xy), k - 4)
+    ends = [int(np.argmin(xy[:, 0])), int(np.argmax(xy[:, 0])), int(np.argmin(xy[:, 1])), int(np.argmax(xy[:, 1]))]
+    return np.unique(np.concatenate([idx, np.array(ends)]))
 
 
 def _short(values: np.ndarray) -> list[float]:
@@ -226,9 +228,9 @@ def _short(values: np.ndarray) -> list[float]:
 def _points(xy: np.ndarray, budget: _Budget, cap: int = MAX_POINTS) -> dict[str, Any]:
     """Finite points (x, y), their count and extent before subsampling, a capped sample."""
     xy = xy[np.all(np.isfinite(xy), axis=1)]
-    idx = _subsample(len(xy), budget.take(len(xy), cap))
+    idx = _sample(xy, budget.take(len(xy), cap))
     keep = xy[idx]
-    return {"x": _short(keep[:, 0]), "y": _short(keep[:, 1]), "n": len(xy), "bbox": _bbox(xy)}
+    return {"x": _short(keep[:, 0]), "y": _short(keep[:, 1])}
 
 
 def _no_style(value: Any) -> bool:
@@ -297,7 +299,6 @@ def _contour(ax: Any, cs: Any, budget: _Budget) -> dict[str, Any]:
         bounds = [(np.nan, np.nan)] * len(paths)  # layout unknown: levels not attributed
     data = getattr(cs, "get_transform", lambda: ax.transData)() is ax.transData
     entries: list[dict[str, Any]] = []
-    boxes = []
     for i in _subsample(len(paths), MAX_LEVELS) if data else []:
         path = paths[i]
         verts = np.asarray(path.vertices, dtype=float)
@@ -311,19 +312,16 @@ def _contour(ax: Any, cs: Any, budget: _Budget) -> dict[str, Any]:
         verts = verts[keep]
         if not len(verts):
             continue
-        boxes.append(verts.min(axis=0))
-        boxes.append(verts.max(axis=0))
-        idx = _subsample(len(verts), budget.take(len(verts), MAX_LEVEL_POINTS))
+        idx = _sample(verts, budget.take(len(verts), MAX_LEVEL_POINTS))
         seg = segment[idx]
         lo, hi = bounds[i]
         entries.append({
-            "lo": _edge(lo), "hi": _edge(hi), "n": len(verts),
+            "lo": _edge(lo), "hi": _edge(hi),
             "x": _short(verts[idx, 0]), "y": _short(verts[idx, 1]),
             "breaks": [int(j) for j in np.flatnonzero(np.diff(seg)) + 1],
         })
-    box = _bbox(np.array(boxes)) if boxes else None
     shown = levels[np.isfinite(levels)][:MAX_LEVELS * 4]
-    return {"filled": filled, "levels": shown.tolist(), "n_paths": len(paths), "paths": entries, "bbox": box}
+    return {"filled": filled, "levels": shown.tolist(), "paths": entries}
 
 
 def _edge(value: float) -> float | None:
@@ -346,11 +344,6 @@ class Line:
     @property
     def xy(self) -> np.ndarray:
         return np.column_stack([self.x, self.y])
-
-    @property
-    def complete(self) -> bool:
-        """Every point is in the summary (nothing was left out by the size caps)."""
-        return len(self.x) == self.n
 
 
 @dataclass
@@ -427,12 +420,6 @@ def _bool(v: Any) -> bool:
     return v
 
 
-def _count(v: Any) -> int:
-    if type(v) is not int or not 0 <= v <= 10**9:
-        raise _fail("a count was expected")
-    return v
-
-
 def _list(v: Any, limit: int) -> list[Any]:
     if type(v) is not list or len(v) > limit:
         raise _fail("a short list was expected")
@@ -454,15 +441,6 @@ def _numbers(v: Any, limit: int) -> np.ndarray:
 
 def _number_or_none(v: Any) -> float | None:
     return None if v is None else float(_numbers([v], 1)[0])
-
-
-def _box(v: Any) -> tuple[float, float, float, float] | None:
-    if v is None:
-        return None
-    b = _numbers(v, 4)
-    if len(b) != 4 or b[0] > b[1] or b[2] > b[3]:
-        raise _fail("a bad extent")
-    return (float(b[0]), float(b[1]), float(b[2]), float(b[3]))
 
 
 def _pair(v: Any) -> tuple[float, float] | None:
@@ -487,12 +465,12 @@ class _Tally:
 
 
 def _parse_xy(d: Any, tally: _Tally, limit: int) -> tuple[np.ndarray, np.ndarray, int]:
+    """The points as sent, and their count: measured here, whatever the summary claims."""
     x, y = _numbers(_get(d, "x"), limit), _numbers(_get(d, "y"), limit)
-    n = _count(_get(d, "n"))
-    if len(x) != len(y) or n < len(x):
+    if len(x) != len(y):
         raise _fail("inconsistent point counts")
     tally.add(len(x))
-    return x, y, n
+    return x, y, len(x)
 
 
 def _parse_line(d: Any, tally: _Tally) -> Line:
@@ -500,20 +478,19 @@ def _parse_line(d: Any, tally: _Tally) -> Line:
     if kind not in LINE_KINDS:
         raise _fail("an unknown kind of line")
     x, y, n = _parse_xy(d, tally, MAX_POINTS)
-    return Line(kind, x, y, n, _extent(d, n), _bool(_get(d, "joined")), _bool(_get(d, "markers")))
+    return Line(kind, x, y, n, _extent(x, y), _bool(_get(d, "joined")), _bool(_get(d, "markers")))
 
 
 def _parse_scatter(d: Any, tally: _Tally) -> Line:
     x, y, n = _parse_xy(d, tally, MAX_POINTS)
-    return Line("scatter", x, y, n, _extent(d, n), joined=False, markers=True)
+    return Line("scatter", x, y, n, _extent(x, y), joined=False, markers=True)
 
 
-def _extent(d: Any, n: int) -> tuple[float, float, float, float] | None:
-    """The extent of ``n`` points: present exactly when there are points."""
-    box = _box(_get(d, "bbox"))
-    if (box is None) != (n == 0):
-        raise _fail("an extent that does not match the points")
-    return box
+def _extent(x: np.ndarray, y: np.ndarray) -> tuple[float, float, float, float] | None:
+    """The extent of the points received, measured on the trusted side."""
+    if not len(x):
+        return None
+    return (float(x.min()), float(x.max()), float(y.min()), float(y.max()))
 
 
 def _parse_contour(d: Any, tally: _Tally) -> Contour:
@@ -525,7 +502,9 @@ def _parse_contour(d: Any, tally: _Tally) -> Contour:
             raise _fail("bad contour segments")
         paths.append(Level(_number_or_none(_get(p, "lo")), _number_or_none(_get(p, "hi")), x, y, n, breaks))
     levels = _numbers(_get(d, "levels"), MAX_LEVELS * 4)
-    return Contour(_bool(_get(d, "filled")), levels, paths, _box(_get(d, "bbox")))
+    xs = np.concatenate([p.x for p in paths]) if paths else np.zeros(0)
+    ys = np.concatenate([p.y for p in paths]) if paths else np.zeros(0)
+    return Contour(_bool(_get(d, "filled")), levels, paths, _extent(xs, ys))
 
 
 def _parse_axes(d: Any, tally: _Tally) -> Axes:
@@ -565,17 +544,18 @@ def parse_summary(data: Any) -> FigureData:
 
 
 def figure_summary(value: Any) -> Any | None:
-    """The summary inside a decoded ``{"$figure": ...}`` value, or None for anything else.
+    """The summary inside a decoded figure (:class:`grader.wire.FigureSummary`), or None
+    for anything else: a dict that merely looks like one is not a figure.
 
     A Figure object itself (only trusted in-process code can hand one over) is
     summarised here, exactly as the wire would have done.
     """
-    if type(value).__module__ == "matplotlib.figure" and type(value).__name__ == "Figure":
-        from grader.wire import decode, encode
+    from grader.wire import FigureSummary, decode, encode
 
+    if type(value).__module__ == "matplotlib.figure" and type(value).__name__ == "Figure":
         value = decode(encode(value))
-    if type(value) is dict and len(value) == 1 and "$figure" in value:
-        return value["$figure"]
+    if type(value) is FigureSummary:
+        return value.data
     return None
 
 

@@ -13,6 +13,7 @@ import json
 import types
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from grader.cases import Call, Test
 from grader.config import Course
@@ -62,6 +63,7 @@ class Plan:
     _index: dict[int, int] = field(repr=False, default_factory=dict)
     mistakes: dict[str, list[tuple[object, list[Outcome | None]]]] = field(default_factory=dict)
     _points: dict[str, float] | None = field(repr=False, default=None, compare=False)  # see scoring.test_points
+    numbers: dict[int, Any] = field(repr=False, default_factory=dict, compare=False)  # see scoring.diagnose
 
     def index(self, test: Test) -> int:
         return self._index[id(test.call)]

@@ -117,12 +117,9 @@ def _case(plan: Plan, t: Test, share: float) -> dict[str, Any]:
         "name": t.name, "function": t.function, "check": t.check, "call": t.call.to_plain(),
         "what": t.what, "points": share, "rtol": rtol, "atol": atol,
     }
+    case["expected"] = encode(expected)  # a figure travels as its summary ({"$figure": ...})
     if t.check == "figure":
-        # The reference figure's summary travels as it is (``wire.decode`` passes it through).
-        case["expected"] = expected
         return case
-    # Shape and input checks judge the value first, so every case carries it.
-    case["expected"] = encode(expected)
     if t.check == "value":  # hints only where grading gives them (scoring.diagnose)
         case["mistakes"] = _mistakes(plan, t, expected, rtol, atol)
     return case

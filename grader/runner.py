@@ -90,10 +90,26 @@ class ClassGrader:
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
-    def _finish(self, sub: Submission, raw: RawResult) -> StudentResult:
-        """Score one student, write their files (figures, feedback, results, state); the slim result."""
-        result = self._result(sub, raw)
-        return self._write_student(sub, result, self.figures.save(sub.student_id, raw.outcomes, result))
+    def _finish(self, sub: Submission, raw: RawResult, notes: list[str] | None = None) -> StudentResult:
+        """Score one student, write their files (figures, feedback, results, state); the slim result.
+
+        Scoring a submission never stops the run: if any stage fails on what this
+        student sent, the student is graded ``error`` with the reason (and listed in
+        ``notes``), and the class goes on.
+        """
+        try:
+            result = self._result(sub, raw)
+            return self._write_student(sub, result, self.figures.save(sub.student_id, raw.outcomes, result))
+        except (ArithmeticError, ValueError, TypeError, LookupError, RecursionError, MemoryError,
+                AttributeError, AssertionError) as exc:
+            why = f"the grader could not score this submission ({type(exc).__name__})"
+            if notes is not None:
+                notes.append(f"{sub.student_id}: {why}: {str(exc)[:200]}")
+            failed = RawResult.failure(len(self.plan.calls), why)
+            result = self._result(sub, failed)
+            result.status = "error"
+            result.problems.append(why)
+            return self._write_student(sub, result)
 
     def _write_student(self, sub: Submission, result: StudentResult,
                        figures: list[figure_files.FigureFile] | None = None) -> StudentResult:
@@ -147,7 +163,7 @@ class ClassGrader:
             summary = RunSummary(results=[], notes=list(found.notes), out_dir=self.out_dir, reused=reused)
             bar = Progress(len(to_sandbox) + len(without_sources), enabled=self.progress)
             for sub in without_sources:
-                results[sub.student_id] = r = self._finish(sub, self._nothing_ran)
+                results[sub.student_id] = r = self._finish(sub, self._nothing_ran, summary.notes)
                 summary.regraded.append(sub.student_id)
                 bar.step(f"{sub.student_id}: {r.status}")
             if to_sandbox:
@@ -160,7 +176,7 @@ class ClassGrader:
                     # A student read again whose files are gone now is graded as found.
                     again = found.read(only=to_sandbox)
                     for sub, raw in pool.map((s, s.sources) for s in again):
-                        results[sub.student_id] = r = self._finish(sub, raw)
+                        results[sub.student_id] = r = self._finish(sub, raw, summary.notes)
                         summary.regraded.append(sub.student_id)
                         bar.step(f"{sub.student_id}: {r.total:g}/{r.max_total:g} {r.status}")
             bar.close()

@@ -8,8 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
+from grader import redact
 from grader.cases import Test
-from grader.checks import Verdict, identical, judge, same_numbers
+from grader.checks import Verdict, as_numbers, identical, judge, same_arrays
 from grader.execute import Outcome
 from grader.plan import Plan
 
@@ -164,19 +165,39 @@ def tolerances(plan: Plan, test: Test) -> tuple[float, float]:
 
 
 def diagnose(plan: Plan, test: Test, actual: Outcome) -> tuple[str | None, str | None]:
-    """The known mistake whose output equals this wrong output on the same call, if any."""
-    if test.check != "value" or not actual.ok:
+    """The known mistake whose output equals this wrong output on the same call, if any.
+
+    The answer is turned into numbers once, however many mistakes are compared
+    (its size is already bounded by the sandbox pool), and each mistake's
+    numbers once per plan.
+    """
+    candidates = plan.mistakes.get(test.function)
+    if test.check != "value" or not actual.ok or not candidates:
+        return None, None
+    a = as_numbers(actual.value)
+    if a is None or a.size == 0:
         return None, None
     i = plan.index(test)
-    expected = plan.expected[i].value
     rtol, atol = tolerances(plan, test)
-    for mistake, outs in plan.mistakes.get(test.function, []):
+    expected = _numbers_of(plan, plan.expected[i])
+    for mistake, outs in candidates:
         out = outs[i]
-        if out is None or not out.ok or same_numbers(out.value, expected, rtol, atol):
+        if out is None or not out.ok:
             continue
-        if same_numbers(actual.value, out.value, rtol, atol):
+        m = _numbers_of(plan, out)
+        if same_arrays(m, expected, rtol, atol):
+            continue
+        if same_arrays(a, m, rtol, atol):
             return mistake.name, mistake.hint  # type: ignore[attr-defined]
     return None, None
+
+
+def _numbers_of(plan: Plan, trusted: Outcome) -> Any:
+    """A trusted outcome's value as numbers, computed once per plan."""
+    key = id(trusted)
+    if key not in plan.numbers:
+        plan.numbers[key] = as_numbers(trusted.value)
+    return plan.numbers[key]
 
 
 def judge_test(plan: Plan, test: Test, actual: Outcome, points: float) -> TestResult:
@@ -187,12 +208,21 @@ def judge_test(plan: Plan, test: Test, actual: Outcome, points: float) -> TestRe
     rtol, atol = tolerances(plan, test)
     v: Verdict = judge(test.check, test.call.args, ref, actual, rtol, atol)
     mistake, hint = (None, None) if v.passed else diagnose(plan, test, actual)
+    reason, shown = v.reason, v.actual
+    if not test.public and not v.passed:
+        # Nothing the submission controls: fixed words, and its value only where the
+        # course shows hidden inputs anyway (a value can be computed from them).
+        reason = redact.hidden_reason(v, test.check, actual.error)
+        shown = v.actual if plan.course.show_hidden_inputs and v.kind in _NUMERIC_KINDS else ""
     return TestResult(
         name=test.name, function=test.function, public=test.public,
         score=points if v.passed else 0.0, max_score=points, passed=v.passed, kind=v.kind,
-        reason=v.reason, what=test.what, expected=v.expected, actual=v.actual,
+        reason=reason, what=test.what, expected=v.expected, actual=shown,
         mistake=mistake, hint=hint,
     )
+
+
+_NUMERIC_KINDS = ("wrong value", "wrong size", "wrong shape", "modified input", "empty", "not finite")
 
 
 def function_scores(plan: Plan, results: list[TestResult]) -> list[FunctionScore]:

@@ -133,8 +133,13 @@ class ClassMaker:
         return sources
 
     def hostile(self, kind: str) -> dict[str, str]:
+        return self.altered(HOSTILE[kind])
+
+    def altered(self, spec: dict[str, str]) -> dict[str, str]:
+        """The reference with each ``module.function`` in ``spec`` replaced by its source
+        (and each bare ``module`` by a whole module's source)."""
         sources = dict(self.reference)
-        for target, text in HOSTILE[kind].items():
+        for target, text in spec.items():
             if "." in target:
                 module, fn = target.split(".")
                 sources[module] = replace_function(sources[module], fn, text)

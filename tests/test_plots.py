@@ -41,6 +41,7 @@ from grader.figures_png import render_png  # noqa: E402
 from grader.plan import Plan, build_plan, load_solution_module, run_calls  # noqa: E402
 from grader.scoring import StudentResult, score  # noqa: E402
 from grader.stubgen import stub_source  # noqa: E402
+from grader.wire import FigureSummary  # noqa: E402
 
 POINTS = {"plot_log_penalty": 3, "plot_fit": 4, "plot_loss_curve": 5, "plot_descent_path": 4}
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -97,8 +98,8 @@ def test_reference_scores_full_marks(plot_plan: Plan, reference: dict[str, Any])
 def test_reference_outcomes_are_plain_summaries(plot_plan: Plan) -> None:
     for call, outcome in zip(plot_plan.calls, plot_plan.expected, strict=True):
         if call.module == "plots":
-            assert set(outcome.value) == {"$figure"}
-            json.dumps(outcome.value, allow_nan=False)
+            assert type(outcome.value) is FigureSummary
+            json.dumps(wire.encode(outcome.value), allow_nan=False)
 
 
 def test_stubs_score_zero_on_plots_only(plot_plan: Plan, reference: dict[str, Any]) -> None:
@@ -511,7 +512,10 @@ def plot_fit(x, y, a, b):
 '''
     result = grade(plot_plan, reference, source)
     fit = [t for t in result.tests if t.function == "plots.plot_fit"]
-    assert fit and all(t.kind == "wrong type" and words in t.reason for t in fit), [t.reason for t in fit]
+    assert fit and all(t.kind == "wrong type" for t in fit), [t.reason for t in fit]
+    public = [t for t in fit if t.public]  # hidden tests show only the kind, in fixed words
+    assert public and all(words in t.reason for t in public), [t.reason for t in public]
+    assert all("not a matplotlib Figure" in t.reason for t in fit if not t.public)
     assert earned(result)["plots.plot_fit"] == 0
 
 
@@ -525,7 +529,7 @@ def test_wire_round_trip_of_non_figures_is_judged_too(plot_plan: Plan) -> None:
     i = next(i for i, c in enumerate(plot_plan.calls) if c.function == "plot_fit")
     fig = Figure()
     ax = fig.add_subplot()
-    for value, words in ((ax, "returned an Axes"), ({"$figure": 1}, "malformed")):
+    for value, words in ((ax, "returned an Axes"), ({"$figure": 1}, "not a matplotlib Figure")):
         decoded = wire.loads(wire.dumps(value))
         verdict = judge("figure", (), plot_plan.expected[i], Outcome(ok=True, value=decoded), 0, 0)
         assert not verdict.passed and words in verdict.reason
@@ -588,7 +592,8 @@ def test_summary_is_capped() -> None:
     summary = summarise(fig)
     lines = summary["axes"][0]["lines"]
     assert len(lines) == MAX_ARTISTS and summary["truncated"]
-    assert all(len(ln["x"]) <= MAX_POINTS and ln["n"] == 50_000 for ln in lines)
+    assert all(len(ln["x"]) <= MAX_POINTS and set(ln) == {"kind", "x", "y", "joined", "markers"}
+               for ln in lines)  # no counts or extents: the trusted side measures them
     assert sum(len(ln["x"]) for ln in lines) <= MAX_TOTAL_POINTS
     assert len(json.dumps(summary)) < 150_000
     assert lines[0]["x"][0] == 0 and lines[0]["x"][-1] == 49_999  # the ends are always kept
@@ -613,7 +618,7 @@ def test_unreadable_artists_are_skipped_and_unreadable_figures_flagged(plot_plan
     summary = summarise(fig)
     assert summary["error"]
     i = next(i for i, c in enumerate(plot_plan.calls) if c.function == "plot_fit")
-    verdict = check_figure({"$figure": summary}, plot_plan.expected[i].value)
+    verdict = check_figure(FigureSummary(summary), plot_plan.expected[i].value)
     assert not verdict.passed and verdict.kind == "error"
 
 
@@ -628,8 +633,7 @@ def _hostile(valid: dict[str, Any]) -> dict[str, Any]:
         return out
 
     line = ["axes", 0, "lines", 0]
-    big_line = {**valid["axes"][0]["lines"][0], "x": [0.5] * MAX_POINTS, "y": [1.0] * MAX_POINTS,
-                "n": MAX_POINTS}
+    big_line = {**valid["axes"][0]["lines"][0], "x": [0.5] * MAX_POINTS, "y": [1.0] * MAX_POINTS}
     return {
         "not a dict": [1, 2, 3],
         "no version": {k: v for k, v in valid.items() if k != "v"},
@@ -644,11 +648,8 @@ def _hostile(valid: dict[str, Any]) -> dict[str, Any]:
         "huge integer": edit([*line, "x"], [10**400] * len(valid["axes"][0]["lines"][0]["x"])),
         "huge list": edit([*line, "x"], [0.0] * 1_000_000),
         "x and y differ in length": edit([*line, "x"], [0.0]),
-        "count below the points": edit([*line, "n"], 1),
-        "negative count": edit([*line, "n"], -5),
         "unknown line kind": edit([*line, "kind"], "spline"),
         "nested lists": edit([*line, "x"], [[0.0, 1.0]]),
-        "bad extent": edit([*line, "bbox"], [1.0, 0.0, 0.0, 1.0]),
         "joined not a bool": edit([*line, "joined"], "yes"),
         "too many artists": edit(["axes", 0, "lines"], valid["axes"][0]["lines"] * (MAX_ARTISTS + 1)),
         "too many points in all": edit(["axes", 0, "lines"], [big_line] * 20),
@@ -663,10 +664,10 @@ def _hostile(valid: dict[str, Any]) -> dict[str, Any]:
 def test_hostile_summaries_fail_cleanly(plot_plan: Plan) -> None:
     i = next(i for i, c in enumerate(plot_plan.calls) if c.function == "plot_log_penalty")
     expected = plot_plan.expected[i].value
-    valid = expected["$figure"]
+    valid = expected.data
     assert check_figure(expected, expected).passed
     for name, bad in _hostile(valid).items():
-        verdict = check_figure({"$figure": bad}, expected)
+        verdict = check_figure(FigureSummary(bad), expected)
         assert not verdict.passed and verdict.kind == "wrong type", name
         assert "malformed" in verdict.reason, name
         with pytest.raises(FigureDataError):
@@ -678,7 +679,7 @@ def test_hostile_summaries_fail_cleanly(plot_plan: Plan) -> None:
 def test_hostile_json_through_the_wire_fails_cleanly(plot_plan: Plan) -> None:
     i = next(i for i, c in enumerate(plot_plan.calls) if c.function == "plot_log_penalty")
     expected = plot_plan.expected[i].value
-    valid = json.dumps(expected["$figure"])
+    valid = json.dumps(expected.data)
     raws = [
         b'{"$figure": {"v": 1, "label": "", "axes": [{"xlabel": NaN}]}}',
         ('{"$figure": ' + valid.replace('"x": [', '"x": [NaN, ', 1) + "}").encode(),
@@ -713,7 +714,7 @@ def test_odd_but_valid_numbers_never_crash_the_check(plot_plan: Plan) -> None:
     checked = 0
     for _, expected in cases:
         for _ in range(40):
-            bad = json.loads(json.dumps(expected["$figure"]))
+            bad = json.loads(json.dumps(expected.data))
             slots = _numbers_in(bad)
             for k in rng.choice(len(slots), size=min(len(slots), 25), replace=False):
                 node, key = slots[k]
@@ -723,13 +724,13 @@ def test_odd_but_valid_numbers_never_crash_the_check(plot_plan: Plan) -> None:
                     if rng.random() < 0.2:  # points left out by the caps
                         ln["x"], ln["y"] = [], []
             try:
-                verdict = check_figure({"$figure": bad}, expected)
+                verdict = check_figure(FigureSummary(bad), expected)
             except Exception as exc:  # pragma: no cover - the failure message is the point
                 raise AssertionError(f"check_figure raised {exc!r}") from exc
             assert isinstance(verdict.passed, bool)
             checked += 1
     assert checked == 40 * len(cases)
-    bad = json.loads(json.dumps(cases[0][1]["$figure"]))
+    bad = json.loads(json.dumps(cases[0][1].data))
     for node, key in _numbers_in(bad):
         if type(node[key]) is float:
             node[key] = 1e308
@@ -745,10 +746,10 @@ def test_odd_but_valid_numbers_never_crash_the_check(plot_plan: Plan) -> None:
 def test_render_png_of_reference_and_empty_figures(plot_plan: Plan) -> None:
     for call, outcome in zip(plot_plan.calls, plot_plan.expected, strict=True):
         if call.module == "plots":
-            png = render_png(outcome.value["$figure"], dpi=40)
+            png = render_png(outcome.value.data, dpi=40)
             assert png.startswith(PNG) and len(png) > 500
     assert render_png(summarise(Figure())).startswith(PNG)
-    broken = {"v": 1, "label": "", "n_axes": 0, "axes": [], "error": "the figure could not be read"}
+    broken = {"v": 1, "label": "", "axes": [], "error": "the figure could not be read"}
     assert render_png(broken).startswith(PNG)
     with pytest.raises(FigureDataError):
         render_png(summarise(Figure()), dpi=10_000)

@@ -29,12 +29,13 @@ import time
 import weakref
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from grader import wire
 from grader.execute import Outcome
 from grader.sandbox.limits import Limits
-from grader.sandbox.zygote import MAX_MESSAGE, project_root, read_message
+from grader.sandbox.zygote import DEFAULT_CAP, MAX_MESSAGE, project_root, read_message
 
 if TYPE_CHECKING:
     from grader.cases import Call
@@ -43,6 +44,33 @@ K = TypeVar("K")
 
 LIMIT_NAMES = ("wall time", "call time", "cpu time", "memory", "processes", "output")
 START_SECONDS = 120.0  # a first matplotlib preload may build its font cache
+
+# How much larger than the reference's answer a submission's may be before it is
+# refused unread (by the zygote, in bytes) or undecoded (here, in elements): the
+# trusted side's cost per student stays a few times the reference's own size.
+SIZE_FACTOR = 8
+MIN_CAP_BYTES = 16 << 10
+MIN_ELEMENTS = 4096
+FIGURE_CAP_BYTES = 256 << 10
+FIGURE_ELEMENTS = 1 << 16
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """Per call: the bytes its result line may have, and the elements its value may hold."""
+
+    cap_bytes: int = DEFAULT_CAP
+    max_elements: int = wire.MAX_ELEMENTS
+
+    @classmethod
+    def of(cls, reference: Outcome) -> Bounds:
+        """Bounds sized from the reference's answer to the same call."""
+        plain = wire.encode(reference.value)
+        size = len(json.dumps(plain, separators=(",", ":")))
+        elements = wire.element_count(plain)
+        if isinstance(reference.value, wire.FigureSummary) or type(reference.value).__name__ == "Figure":
+            return cls(max(FIGURE_CAP_BYTES, SIZE_FACTOR * size), max(FIGURE_ELEMENTS, SIZE_FACTOR * elements))
+        return cls(max(MIN_CAP_BYTES, SIZE_FACTOR * size), max(MIN_ELEMENTS, SIZE_FACTOR * elements))
 
 
 class SandboxError(RuntimeError):
@@ -73,22 +101,32 @@ def _number(value: Any) -> float:
 
 
 def parse_reply(data: Any, n_calls: int, limits: Limits,
-                known: Sequence[tuple[Any, Outcome]] | None = None) -> RawResult:
+                known: Sequence[tuple[Any, Outcome]] | None = None,
+                bounds: Sequence[Bounds] | None = None, after: frozenset[int] = frozenset()) -> RawResult:
     """Validate a zygote's reply (untrusted plain data) into a :class:`RawResult`.
 
     ``known`` pairs, per call, the plain data of an expected outcome with its
     decoded form: an outcome whose plain data is equal to it is not decoded
     again (most outcomes of a mostly-right class are exactly the reference's).
+    ``bounds`` caps each call's decoded size; ``after`` names the calls whose
+    inputs' state after the call the zygote read (``inputs_after``).
     """
     if type(data) is not dict or type(data.get("outcomes")) is not list:
         error = data.get("error") if type(data) is dict else None
         return RawResult.failure(n_calls, f"the sandbox refused the submission ({str(error)[:200]})")
     raw = data["outcomes"][:n_calls]
-    if known is not None:
-        outcomes = [k[1] if o == k[0] else Outcome.from_plain(o) for o, k in zip(raw, known, strict=False)]
-    else:
-        outcomes = [Outcome.from_plain(o) for o in raw]
+    outcomes = []
+    for i, o in enumerate(raw):
+        if known is not None and o == known[i][0]:
+            outcomes.append(known[i][1])
+        else:
+            outcomes.append(Outcome.from_plain(o, bounds[i].max_elements if bounds else wire.MAX_ELEMENTS))
     outcomes += [Outcome(ok=False, error="no result") for _ in range(n_calls - len(outcomes))]
+    if after:
+        inputs_after = data.get("inputs_after")
+        inputs_after = inputs_after if type(inputs_after) is dict else {}
+        for i in after:
+            outcomes[i] = _with_inputs_after(outcomes[i], inputs_after.get(str(i)))
     errors = data.get("module_errors")
     module_errors = {
         k[:100]: v[:300] for k, v in (errors.items() if type(errors) is dict else ())
@@ -106,6 +144,18 @@ def parse_reply(data: Any, n_calls: int, limits: Limits,
         cpu_ms=_number(data.get("cpu_ms")),
         wall_ms=_number(data.get("wall_ms")),
     )
+
+
+def _with_inputs_after(outcome: Outcome, plain: Any) -> Outcome:
+    """A copy of ``outcome`` (it may be a shared reference outcome) with the inputs'
+    state after the call as the zygote read it; None when it could not be read."""
+    args_after = None
+    if type(plain) is list and len(plain) <= 16:
+        try:
+            args_after = [wire.decode(a, wire.MAX_ELEMENTS) for a in plain]
+        except (ValueError, TypeError, RecursionError, OverflowError):
+            args_after = None
+    return replace(outcome, args_after=args_after)
 
 
 def _environment() -> dict[str, str]:
@@ -153,9 +203,12 @@ def _frame(obj: Any) -> bytes:
 class _Worker:
     """One zygote process and its two pipes; used by one thread at a time."""
 
-    def __init__(self, start_frame: bytes, known: Sequence[tuple[Any, Outcome]] | None = None) -> None:
+    def __init__(self, start_frame: bytes, known: Sequence[tuple[Any, Outcome]] | None = None,
+                 bounds: Sequence[Bounds] | None = None, after: frozenset[int] = frozenset()) -> None:
         self._start_frame = start_frame
-        self.known = known
+        self.known, self.bounds, self.after = known, bounds, after
+        # The largest reply a zygote may send: every call at its cap, the output and its escapes.
+        self.max_reply = min(MAX_MESSAGE, sum(b.cap_bytes + 256 for b in bounds) + (8 << 20)) if bounds else MAX_MESSAGE
         self.proc: subprocess.Popen[bytes] | None = None
         self.to_fd = self.from_fd = -1
         self.warnings: list[str] = []
@@ -232,7 +285,8 @@ class _Worker:
                 return RawResult.failure(n_calls, f"the sandbox could not start ({exc})")
         try:
             _write_all(self.to_fd, _frame({"sources": sources}), started + 10)
-            reply = read_message(self.from_fd, started + limits.wall_seconds * 1.5 + 10)
+            reply = read_message(self.from_fd, started + limits.wall_seconds * 1.5 + 10,
+                                 max_bytes=self.max_reply)
         except (OSError, EOFError, TimeoutError, ValueError, struct.error, RecursionError) as exc:
             self.stop()
             wall_ms = (time.monotonic() - started) * 1000
@@ -241,7 +295,7 @@ class _Worker:
                                          timeout=True, limits_hit=["wall time"], wall_ms=wall_ms)
             return RawResult.failure(n_calls, f"the sandbox worker failed ({type(exc).__name__}: {exc})",
                                      wall_ms=wall_ms)
-        return parse_reply(reply, n_calls, limits, self.known)
+        return parse_reply(reply, n_calls, limits, self.known, self.bounds, self.after)
 
 
 def _shutdown(workers: list[_Worker]) -> None:
@@ -262,14 +316,18 @@ class SandboxPool:
         self.limits = limits or Limits()
         # Outcomes most submissions will reproduce exactly (the reference's), kept with
         # their plain form so equal replies skip decoding; never sent to the sandbox.
+        # Only each call's size bounds, derived from them, are (as the zygote's byte caps).
         known_pairs = [(o.to_plain(), o) for o in known] if known is not None else None
+        bounds = [Bounds.of(o) for o in known] if known is not None else None
+        after = frozenset(i for i, c in enumerate(self.plan) if c.args_after)
         start = {
             "plan": [c.to_plain() for c in self.plan],
             "limits": self.limits.to_plain(),
             "preload": list(preload),
+            "caps": [b.cap_bytes for b in bounds] if bounds else None,
         }
         frame = _frame(start)
-        self._workers = [_Worker(frame, known_pairs) for _ in range(max(1, jobs))]
+        self._workers = [_Worker(frame, known_pairs, bounds, after) for _ in range(max(1, jobs))]
         self._finalizer = weakref.finalize(self, _shutdown, self._workers)
         self._idle: queue.SimpleQueue[_Worker] = queue.SimpleQueue()
         self._lock = threading.Lock()

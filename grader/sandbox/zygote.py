@@ -39,13 +39,16 @@ from typing import Any
 
 import numpy as np  # noqa: F401 - imported once here so every child has it warm
 
-from grader import execute
-from grader.sandbox import namespaces
+from grader import execute, wire
+from grader.sandbox import namespaces, seccomp
 from grader.sandbox.limits import Limits
+from grader.sandbox.shared_inputs import SharedInputs
 from grader.wire import decode
 
 MAX_MESSAGE = 64 << 20  # bytes in one framed message, either way
-MAX_CHILD_BYTES = 48 << 20  # result bytes one submission may send
+MAX_CHILD_BYTES = 48 << 20  # result bytes one submission may send, at most
+DEFAULT_CAP = 1 << 20  # bytes of one call's result line when the pool sets no cap
+IMPORT_LINE_CAP = 4096  # bytes of one module's import line
 MAX_RESTARTS = 32  # fresh children per submission after hangs and crashes
 STRIKES = 2  # hangs/crashes after which a function's remaining calls are not run
 BATCH_SECONDS = 0.002  # pause after a wake-up so that result lines arrive in batches
@@ -94,10 +97,10 @@ def _wait_readable(fd: int, seconds: float) -> bool:
     return bool(poller.poll(seconds * 1000))
 
 
-def read_message(fd: int, deadline: float | None = None) -> Any:
+def read_message(fd: int, deadline: float | None = None, max_bytes: int = MAX_MESSAGE) -> Any:
     """Receive one length-prefixed JSON message (ValueError if malformed or too big)."""
     (n,) = struct.unpack(">I", read_exactly(fd, 4, deadline))
-    if n > MAX_MESSAGE:
+    if n > max_bytes:
         raise ValueError(f"message of {n} bytes is too large")
     return json.loads(read_exactly(fd, n, deadline), parse_constant=_no_constant)
 
@@ -225,30 +228,45 @@ class _Child:
         _set_limit(resource.RLIMIT_MSGQUEUE, 0)
         _set_limit(resource.RLIMIT_NPROC, nproc)
         _set_limit(resource.RLIMIT_AS, memory_bytes)
+        try:  # before any submission code: no keyrings, IPC, nested namespaces, ptrace, ...
+            seccomp.install()
+        except OSError:
+            pass  # the worker warned at start
         budget = [(lim.output_kb << 10) + 1]  # one byte past the cap tells the zygote it was cut
         sys.stdout = _CappedOutput(1, budget)
         sys.stderr = _CappedOutput(2, budget)
         sys.__stdout__, sys.__stderr__ = sys.stdout, sys.stderr  # type: ignore[misc,assignment]
 
+        # Everything the harness needs is bound here, before any submission code runs;
+        # the grader's own modules then leave sys.modules, so `import grader...` finds
+        # nothing (or, without the private root, a fresh copy the harness never uses).
+        run_call, call_prepared, materialise = execute.run_call, execute.call_prepared, execute.materialise
+        Outcome, import_module = execute.Outcome, execute.import_module
+        shared = z.shared
         execute.install_sources(sources)
+        for name in [n for n in sys.modules if n == "grader" or n.startswith("grader.")]:
+            del sys.modules[name]
         modules: dict[str, Any] = {}
         errors = dict(skip)
         for name in sources:
             if name in skip:
                 continue
             try:
-                modules[name] = execute.import_module(name)
+                modules[name] = import_module(name)
             except BaseException as exc:  # noqa: BLE001 - SystemExit at import is a module error too
                 errors[name] = describe_import_error(exc, name)
             self.send({"m": name, "e": errors.get(name)})
         for i in todo:
             module, function, args, kwargs, after = z.plan[i]
             if module not in sources:
-                outcome = execute.Outcome(ok=False, error=f"{module}.py was not submitted")
+                outcome = Outcome(ok=False, error=f"{module}.py was not submitted")
             elif module in errors:
-                outcome = execute.Outcome(ok=False, error=f"module {module} could not be loaded: {errors[module]}")
+                outcome = Outcome(ok=False, error=f"module {module} could not be loaded: {errors[module]}")
+            elif shared.shared(i):  # its inputs' state afterwards is read by the zygote
+                outcome = call_prepared(modules[module], function, shared.call_args(i, materialise),
+                                        {k: materialise(v) for k, v in kwargs.items()})
             else:
-                outcome = execute.run_call(modules[module], function, args, kwargs, after)
+                outcome = run_call(modules[module], function, args, kwargs)
             try:
                 plain = outcome.to_plain()
             except Exception as exc:  # noqa: BLE001
@@ -292,6 +310,7 @@ class _Submission:
         self.limits_hit: set[str] = set()
         self.strikes: dict[str, int] = {}
         self.received = 0
+        self.inputs_after: dict[str, list[Any]] = {}  # read by the zygote from shared memory
 
     def cpu_used(self) -> float:
         return _children_cpu() - self.cpu0
@@ -313,7 +332,8 @@ def _children_cpu() -> float:
 class Zygote:
     """The warm worker's state: plan, limits and the isolation in effect."""
 
-    def __init__(self, plan: list[PlanCall], limits: Limits, iso: namespaces.Isolation) -> None:
+    def __init__(self, plan: list[PlanCall], limits: Limits, iso: namespaces.Isolation,
+                 caps: list[int] | None = None) -> None:
         self.plan = plan
         self.limits = limits
         self.iso = iso
@@ -321,6 +341,8 @@ class Zygote:
         self.plan_modules = list(dict.fromkeys(m for m, *_ in plan))
         self.broken = False  # set when the scratch dir could not be emptied: exit after replying
         self.scratch_mode = stat.S_IMODE(os.stat(iso.scratch).st_mode)
+        self.caps = caps if caps is not None and len(caps) == len(plan) else [DEFAULT_CAP] * len(plan)
+        self.shared = SharedInputs(plan)
 
     # -- one submission
 
@@ -332,6 +354,7 @@ class Zygote:
             if m not in sources:
                 sub.module_errors[m] = "not submitted"
         out_fd = self._output_file()
+        self.shared.open()
         restarts = 0
         try:
             while True:
@@ -358,11 +381,15 @@ class Zygote:
                 restarts += 1
         finally:
             self._kill_all()
+            self.shared.close()
             stdout = self._read_output(out_fd, sub)
             os.close(out_fd)
             self._empty_scratch()
+        if sub.cpu_used() >= lim.cpu_seconds:  # helper processes count once reaped
+            sub.limits_hit.add("cpu time")
         rest = json.dumps({
             "module_errors": sub.module_errors,
+            "inputs_after": sub.inputs_after,
             "stdout": stdout,
             "limits_hit": sorted(sub.limits_hit),
             "cpu_ms": round(sub.cpu_used() * 1000, 3),
@@ -436,6 +463,9 @@ class Zygote:
                     ended = "flood"
                     break
                 buf += chunk
+                if b"\n" not in chunk and len(buf) > self._cap(expected[pos]):
+                    ended = "too large"  # refused unread: the child is killed and restarted
+                    break
                 while pos < len(expected):
                     nl = buf.find(b"\n", scanned)
                     if nl < 0:
@@ -486,6 +516,9 @@ class Zygote:
         if not (line.startswith(prefix) and line.endswith(b"}")):
             return False
         raw = line[len(prefix):-1]
+        if len(line) > self._cap(("i", key)):
+            sub.outcomes[key] = self._too_large(key)
+            return True
         try:
             outcome = json.loads(raw, parse_constant=_no_constant)  # one JSON value, nothing more
         except (ValueError, RecursionError):
@@ -494,7 +527,19 @@ class Zygote:
             return False
         sub.outcomes[key] = raw
         sub.note_error(outcome.get("error"))
+        if self.shared.shared(key):
+            sub.inputs_after[str(key)] = self.shared.after(key)
         return True
+
+    def _cap(self, item: tuple[str, Any]) -> int:
+        """Bytes the line of this expected item may have (the pool sizes each call's cap
+        from the reference's answer, so a result far larger is refused unread)."""
+        return self.caps[item[1]] + 64 if item[0] == "i" else IMPORT_LINE_CAP
+
+    def _too_large(self, key: int) -> bytes:
+        cap_kb = max(1, self.caps[key] >> 10)
+        return json.dumps({"ok": False, "too_large": True,
+                           "error": f"the result is far larger than the answer can be (over {cap_kb} KB)"}).encode()
 
     def _record_failure(self, sub: _Submission, item: tuple[str, Any], ended: str, status: int | None) -> None:
         lim = self.limits
@@ -506,9 +551,15 @@ class Zygote:
         elif timeout:
             sub.limits_hit.add("call time")
             text = f"ran longer than {lim.call_seconds:g} s"
-        elif ended in ("garbled", "flood", "closed"):
+        elif ended == "too large" and kind == "i":
+            sub.outcomes[key] = self._too_large(key)
+            name = self.qualnames[key]
+            sub.strikes[name] = sub.strikes.get(name, 0) + 1
+            return
+        elif ended in ("garbled", "flood", "closed", "too large"):
             text = {"garbled": "unreadable result (the submission tampered with its result channel)",
                     "flood": "the results were too large to send",
+                    "too large": "the module's import result was too large",
                     "closed": "the submission closed its result channel"}[ended]
         elif status is not None and (
             (os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGXCPU)
@@ -709,6 +760,13 @@ def _decode_plan(plain: list[Any]) -> list[PlanCall]:
     ]
 
 
+def per_process_limits(limits: Limits) -> str:
+    """The warning that limits are enforced per process: cgroup v2 limits are not used."""
+    return (f"limits are per process, not per submission (no cgroup limits): memory {limits.memory_mb} MB "
+            f"for each of up to {limits.processes} processes; CPU time of a submission's helper processes "
+            "counts when they end, at the latest when the submission ends")
+
+
 def project_root() -> str:
     """The folder holding the grader package (the checkout, or site-packages)."""
     import grader
@@ -724,6 +782,10 @@ def main(argv: list[str] | None = None) -> int:
     limits = Limits.from_plain(start["limits"])
     warnings = _preload([str(p) for p in start.get("preload", [])])
     plan = _decode_plan(start["plan"])
+    caps = start.get("caps")
+    caps = [int(c) for c in caps] if type(caps) is list and all(type(c) is int and c > 0 for c in caps) else None
+    if "grader.figures" in sys.modules:  # bound now: the child removes grader.* from sys.modules
+        wire.bind_summarise(sys.modules["grader.figures"].summarise)  # type: ignore[attr-defined]
 
     project = project_root()
     grader_dir = os.path.join(project, "grader")
@@ -736,17 +798,21 @@ def main(argv: list[str] | None = None) -> int:
         hide=[grader_dir, os.path.join(project, "solutions")],
     )
     try:
-        return _serve(rfd, wfd, plan, limits, iso, warnings)
+        return _serve(rfd, wfd, plan, limits, iso, warnings, caps)
     finally:
         if iso.scratch_is_temporary:
             shutil.rmtree(iso.scratch, ignore_errors=True)
 
 
 def _serve(rfd: int, wfd: int, plan: list[PlanCall], limits: Limits, iso: namespaces.Isolation,
-           warnings: list[str]) -> int:
+           warnings: list[str], caps: list[int] | None = None) -> int:
     """Announce readiness, then grade submissions until the pool closes the pipe."""
-    write_message(wfd, {"ready": True, "warnings": warnings + iso.warnings})
-    zygote = Zygote(plan, limits, iso)
+    no_filter = seccomp.available()
+    if no_filter is not None:
+        warnings = warnings + [f"no seccomp filter ({no_filter}): kernel keyrings and other shared "
+                               "kernel state are reachable between submissions"]
+    write_message(wfd, {"ready": True, "warnings": warnings + iso.warnings + [per_process_limits(limits)]})
+    zygote = Zygote(plan, limits, iso, caps)
     _compact_module_names()
     gc.collect()
     gc.freeze()  # children then leave the zygote's objects (and their pages) alone

@@ -55,7 +55,17 @@ class Function:
         return self._add(label, self._call(args, kwargs), "shape", public)
 
     def unchanged(self, label: str, *args: Any, public: bool = False, **kwargs: Any) -> Call:
-        """The call leaves its inputs exactly as they were."""
+        """The call leaves its inputs exactly as they were.
+
+        Its data inputs must be NumPy arrays (or numbers): the sandbox shares arrays with
+        the trusted zygote, which reads their state after the call itself (see
+        grader/sandbox/shared_inputs.py); a list's state could only be reported by the
+        submission's own process.
+        """
+        for value in [*args, *kwargs.values()]:
+            if not isinstance(value, (np.ndarray, int, float, Fn)):
+                raise TypeError(f"{self.module}.{self.name}: an 'unchanged' test takes arrays and numbers only, "
+                                f"not {type(value).__name__}")
         return self._add(label, self._call(args, kwargs, after=True), "unchanged", public)
 
     def figure(self, label: str, *args: Any, public: bool = False, **kwargs: Any) -> Call:

@@ -1,0 +1,97 @@
+"""What a student may read about a hidden test or a failed import: nothing the
+submission controls.
+
+The process that runs a submission holds every call's inputs, hidden ones
+included, so any text it produces (an exception's message, an exception
+class's name, printed output, the repr of a returned object) can carry them.
+For hidden tests the feedback therefore shows only the function, the test's
+title and the kind of failure in fixed words; an exception is named only when
+it is one of Python's built-in exceptions. A failed import is described from
+the student's source by the trusted side itself (a syntax error is found by
+compiling the source here, never taken from the sandbox's report). Public
+tests keep their full messages: their inputs are public anyway.
+"""
+
+from __future__ import annotations
+
+import builtins
+import re
+
+from grader.checks import KINDS, Verdict
+
+BUILTIN_EXCEPTIONS = frozenset(
+    name for name, value in vars(builtins).items()
+    if isinstance(value, type) and issubclass(value, BaseException)
+)
+
+# Module errors worded by the grader itself (the zygote or discovery), kept as they are.
+_OWN_WORDING = re.compile(
+    r"(not submitted"
+    r"|import timed out"
+    r"|the process died( \((killed by SIG[A-Z0-9]+|it exited with code \d+)\))? during import"
+    r"|stopped: the submission used up its [\d.]+ s( of CPU time)? during import"
+    r"|ran longer than [\d.]+ s during import"
+    r"|the module's import result was too large during import"
+    r"|unreadable result \(the submission tampered with its result channel\) during import"
+    r"|the results were too large to send during import"
+    r"|the submission closed its result channel during import)"
+)
+_SYNTAX = ("SyntaxError", "IndentationError", "TabError")
+
+# A failed call's error text, when the harness wrote it, in fixed words (any names dropped).
+_CALL_ERRORS = [
+    (re.compile(r"\w+\.py was not submitted"), "its module was not submitted"),
+    (re.compile(r"module \w+ could not be loaded: .*", re.S), "its module could not be loaded (see above)"),
+    (re.compile(r"function \w+ is missing"), "the function is missing from its module"),
+    (re.compile(r"the process died.*", re.S), "the process running it died"),
+    (re.compile(r"not run: .*", re.S), "it was not run (see above)"),
+    (re.compile(r"(unreadable result|the results were too large|the submission closed|result could not).*", re.S),
+     "its result could not be read"),
+]
+
+
+def exception_name(error: str | None) -> str:
+    """The exception's class name if it is a built-in one, else a neutral phrase."""
+    name = (error or "").split(":", 1)[0].strip()
+    if name.startswith("raised "):
+        name = name[len("raised "):].split(" ", 1)[0]
+    return name if name in BUILTIN_EXCEPTIONS else "an exception of its own class"
+
+
+def hidden_reason(verdict: Verdict, check: str, error: str | None) -> str:
+    """The reason shown for a failed hidden test: the kind of failure in fixed words."""
+    if verdict.kind == "error":
+        for pattern, words in _CALL_ERRORS:
+            if pattern.fullmatch(error or ""):
+                return words
+        return f"raised {exception_name(error)}"
+    if check == "figure" and verdict.kind == "wrong value":
+        return verdict.reason  # the figure checks' own fixed wording, from trusted code
+    if check == "figure" and verdict.kind == "wrong type":
+        return "returned something that is not a matplotlib Figure, or a figure that could not be read"
+    return KINDS.get(verdict.kind, "failed")
+
+
+def module_error(module: str, reported: str, source: str | None) -> str:
+    """A module's import failure in words the submission cannot choose."""
+    if _OWN_WORDING.fullmatch(reported):
+        return reported
+    if reported.startswith(_SYNTAX) or "SyntaxError" in reported.split(":", 1)[0]:
+        found = syntax_error(module, source)
+        if found:
+            return found
+    return f"raised {exception_name(reported)} at import (run pytest in your copy to see the message)"
+
+
+def syntax_error(module: str, source: str | None) -> str | None:
+    """The compiler's own description of the first syntax error in ``source``, if any."""
+    if source is None:
+        return None
+    try:
+        compile(source, f"{module}.py", "exec", dont_inherit=True)
+    except SyntaxError as exc:
+        msg = exc.msg if isinstance(exc.msg, str) else "invalid syntax"
+        return f"{type(exc).__name__}: {msg} (line {exc.lineno})"[:300]
+    except (ValueError, RecursionError, MemoryError, OverflowError) as exc:
+        return f"{type(exc).__name__} while compiling"
+    return None
