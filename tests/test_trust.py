@@ -46,6 +46,22 @@ ATTACKS: dict[str, dict[str, str]] = {
     "deep-nesting": {"losses.huber": (
         "def huber(y, y_hat, delta=1.0):\n    v = 1.0\n    for _ in range(500):\n        v = [v]\n    return v\n")},
     "huge-result": {"losses.mse": "def mse(y, y_hat):\n    return list(range(3_000_000))\n"},
+    # ... and the same at the wire: the child's encoder rewritten to send a bare JSON
+    # integer no float can hold (it used to crash the whole run with OverflowError).
+    "raw-huge-int": {"losses.mse": textwrap.dedent("""
+        def mse(y, y_hat):
+            import sys
+            wire = sys.modules.get("grader.wire")
+            if wire is not None:
+                wire.encode = lambda v, _d=0: 10 ** 400
+            frame = sys._getframe(1)
+            while frame is not None:
+                for name in ("_ENCODE", "encode"):
+                    if callable(frame.f_globals.get(name)):
+                        frame.f_globals[name] = lambda v, _d=0: 10 ** 400
+                frame = frame.f_back
+            return 0.0
+        """)},
     # 2. Integrity facts taken from the child: a plain dict posing as a figure, a real
     #    figure whose summary is rewritten by patching the child's encoder, and inputs
     #    changed in place then "restored" in the harness's own variables.
@@ -135,13 +151,14 @@ ATTACKS: dict[str, dict[str, str]] = {
         def huber(y, y_hat, delta=1.0):
             import os
             import numpy as np
-            held = 0
-            try:
-                fd = os.memfd_create("hoard")
-                block = b"x" * (1 << 20)
-                for _ in range(600):
-                    os.write(fd, block)
-                    held += 1
+            held, fds = 0, []
+            block = b"x" * (1 << 20)
+            try:  # many files, each under any per-file size limit
+                while held < 600:
+                    fds.append(os.memfd_create("hoard"))
+                    for _ in range(20):
+                        os.write(fds[-1], block)
+                        held += 1
             except OSError:
                 pass
             if held < 600:  # the right answer only when the hoard worked
@@ -155,7 +172,7 @@ ATTACKS: dict[str, dict[str, str]] = {
 # The function whose points each attack is after: it must score 0 there.
 TARGET = {
     "huge-int": "losses.sse", "huge-int-in-list": "losses.mae", "deep-nesting": "losses.huber",
-    "huge-result": "losses.mse", "plain-figure-dict": "plots.plot_log_penalty",
+    "huge-result": "losses.mse", "raw-huge-int": "losses.mse", "plain-figure-dict": "plots.plot_log_penalty",
     "forged-figure": "plots.plot_log_penalty", "float16": "losses.mse", "memfd-hoard": "losses.huber",
 }
 
