@@ -358,3 +358,49 @@ def test_cpu_of_helper_processes_counts_against_the_submission(tmp_path: Path, c
 
 def test_the_run_says_which_limits_are_per_process(graded) -> None:
     assert "WARNING: sandbox: limits are per process, not per submission" in graded["b"].stderr
+
+
+class _ScriptedPool:
+    """Stands in for the sandbox pool: answers each student with a scripted RawResult."""
+
+    def __init__(self, replies: dict[str, object]) -> None:
+        self.replies = replies
+        self.warnings: list[str] = []
+
+    def __call__(self, *args: object, **kwargs: object) -> _ScriptedPool:
+        return self
+
+    def __enter__(self) -> _ScriptedPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+    def map(self, items):  # type: ignore[no-untyped-def]
+        for sub, _sources in items:
+            yield sub, self.replies[sub.student_id]
+
+
+def test_a_student_who_breaks_scoring_costs_only_that_student(tmp_path: Path, course, plan) -> None:
+    """Whatever stage fails on one student's results (here: results that do not match the
+    plan, a figure that breaks the saver), that student is graded `error` with the
+    reason and listed, and every other student is graded as usual."""
+    from grader.execute import Outcome
+    from grader.runner import ClassGrader
+    from grader.sandbox import RawResult
+
+    maker = ClassMaker(course, seed=8)
+    for sid in ("ana", "broken", "zoe"):
+        write_folder(tmp_path / "cls" / sid, maker.correct())
+    fine = RawResult(list(plan.expected))
+    odd = [Outcome(ok=True, value=object()) for _ in plan.expected]  # no sandbox ever sends these
+    pool = _ScriptedPool({"ana": fine, "zoe": fine, "broken": RawResult(odd[:3])})
+    summary = ClassGrader(course, tmp_path / "out", plan=plan, progress=False, pool_factory=pool).grade(
+        tmp_path / "cls")
+    by_id = {r.student_id: r for r in summary.results}
+    assert by_id["ana"].total == by_id["zoe"].total == course.max_total
+    assert by_id["broken"].status == "error" and by_id["broken"].total == 0
+    assert any("could not score" in p for p in by_id["broken"].problems)
+    assert any(n.startswith("broken: the grader could not score") for n in summary.notes)
+    assert set(_rows(tmp_path / "out")) == {"ana", "broken", "zoe"}
+    assert "could not score" in (tmp_path / "out" / "feedback" / "broken.md").read_text(encoding="utf-8")

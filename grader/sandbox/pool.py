@@ -101,13 +101,13 @@ def _number(value: Any) -> float:
 
 
 def parse_reply(data: Any, n_calls: int, limits: Limits,
-                known: Sequence[tuple[Any, Outcome]] | None = None,
+                known: Sequence[tuple[Any, Outcome, Any]] | None = None,
                 bounds: Sequence[Bounds] | None = None, after: frozenset[int] = frozenset()) -> RawResult:
     """Validate a zygote's reply (untrusted plain data) into a :class:`RawResult`.
 
-    ``known`` pairs, per call, the plain data of an expected outcome with its
-    decoded form: an outcome whose plain data is equal to it is not decoded
-    again (most outcomes of a mostly-right class are exactly the reference's).
+    ``known`` holds, per call, the plain data of an expected outcome, its decoded
+    form and the plain data of its inputs afterwards: an outcome equal to it is not
+    decoded again (most outcomes of a mostly-right class are exactly the reference's).
     ``bounds`` caps each call's decoded size; ``after`` names the calls whose
     inputs' state after the call the zygote read (``inputs_after``).
     """
@@ -115,18 +115,19 @@ def parse_reply(data: Any, n_calls: int, limits: Limits,
         error = data.get("error") if type(data) is dict else None
         return RawResult.failure(n_calls, f"the sandbox refused the submission ({str(error)[:200]})")
     raw = data["outcomes"][:n_calls]
+    inputs_after = data.get("inputs_after") if after else None
+    inputs_after = inputs_after if type(inputs_after) is dict else {}
     outcomes = []
     for i, o in enumerate(raw):
-        if known is not None and o == known[i][0]:
-            outcomes.append(known[i][1])
-        else:
-            outcomes.append(Outcome.from_plain(o, bounds[i].max_elements if bounds else wire.MAX_ELEMENTS))
+        if known is not None and o == known[i][0] and (
+                i not in after or inputs_after.get(str(i)) == known[i][2]):
+            outcomes.append(known[i][1])  # the reference's outcome, inputs afterwards included
+            continue
+        out = Outcome.from_plain(o, bounds[i].max_elements if bounds else wire.MAX_ELEMENTS)
+        if i in after:
+            out = _with_inputs_after(out, inputs_after.get(str(i)))
+        outcomes.append(out)
     outcomes += [Outcome(ok=False, error="no result") for _ in range(n_calls - len(outcomes))]
-    if after:
-        inputs_after = data.get("inputs_after")
-        inputs_after = inputs_after if type(inputs_after) is dict else {}
-        for i in after:
-            outcomes[i] = _with_inputs_after(outcomes[i], inputs_after.get(str(i)))
     errors = data.get("module_errors")
     module_errors = {
         k[:100]: v[:300] for k, v in (errors.items() if type(errors) is dict else ())
@@ -203,7 +204,7 @@ def _frame(obj: Any) -> bytes:
 class _Worker:
     """One zygote process and its two pipes; used by one thread at a time."""
 
-    def __init__(self, start_frame: bytes, known: Sequence[tuple[Any, Outcome]] | None = None,
+    def __init__(self, start_frame: bytes, known: Sequence[tuple[Any, Outcome, Any]] | None = None,
                  bounds: Sequence[Bounds] | None = None, after: frozenset[int] = frozenset()) -> None:
         self._start_frame = start_frame
         self.known, self.bounds, self.after = known, bounds, after
@@ -317,7 +318,8 @@ class SandboxPool:
         # Outcomes most submissions will reproduce exactly (the reference's), kept with
         # their plain form so equal replies skip decoding; never sent to the sandbox.
         # Only each call's size bounds, derived from them, are (as the zygote's byte caps).
-        known_pairs = [(o.to_plain(), o) for o in known] if known is not None else None
+        known_pairs = [(o.to_plain(), o, [wire.encode(a) for a in o.args_after or ()]) for o in known] \
+            if known is not None else None
         bounds = [Bounds.of(o) for o in known] if known is not None else None
         after = frozenset(i for i, c in enumerate(self.plan) if c.args_after)
         start = {
