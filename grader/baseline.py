@@ -24,7 +24,7 @@ def grade_naively(folder: Path, modules: list[str] | None = None) -> float:
     if modules:
         course = replace(course, modules={m: course.modules[m] for m in modules})
     plan = build_plan(course)
-    sub = discover(folder, list(course.modules)).submissions[0]
+    sub = discover(folder, course.modules).submissions[0]
     execute.install_sources(sub.sources)
     loaded: dict[str, types.ModuleType | None] = {}
     for m in course.modules:

@@ -82,7 +82,7 @@ def time_autograde(course: Course, students: list[Path]) -> NbgraderTiming:
         run_nbgrader(root, "generate_assignment", ASSIGNMENT, timeout=600)
         release = sorted((root / "release" / ASSIGNMENT).glob("*.ipynb"))
         for folder in students:
-            found = discover(folder, list(course.modules)).submissions
+            found = discover(folder, course.modules).submissions
             sources = found[0].sources if found else {}
             out = root / "submitted" / folder.name / ASSIGNMENT
             out.mkdir(parents=True)

@@ -16,13 +16,14 @@ import re
 import stat
 import unicodedata
 import zipfile
-from collections.abc import Callable, Container, Iterator, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
 from grader.errors import InputError
+from grader.notebooks import MAX_NOTEBOOK_BYTES, NotebookError, looks_like_notebook, read_notebook
 from grader.ziputil import (
     MAX_MEMBERS,
     File,
@@ -38,23 +39,42 @@ from grader.ziputil import (
     open_zip,
     open_zip_path,
     raw_parts,
+    read_file,
     skip_kind,
 )
 
 MAX_INNER_ZIPS = 3                 # zips inside an entry opened when modules are missing
+MAX_HELPERS = 8                    # the student's own modules read beside the exercise modules
+MAX_NOTEBOOKS = 6                  # notebooks read for the modules no .py file gave
+
+# The course's modules: their names, or module -> function names (then a notebook
+# holding functions of several modules can be read too).
+Modules = Sequence[str] | Mapping[str, Iterable[str]]
 MAX_BULK_MEMBERS = 50 * MAX_MEMBERS
-_UNSAFE_ID_CHARS = re.compile(r"[^A-Za-z0-9._@+-]+")
 
 
 @dataclass
 class Submission:
-    """One student's exercise modules as found, with plain-words problems for their feedback."""
+    """One student's exercise modules as found, with plain-words problems for their feedback.
+
+    ``student_id`` is the student's name exactly as given (Unicode NFC), shown in
+    every output; ``file_id`` is the safe file name their files are written under
+    (the same text wherever that is safe). ``notes`` say how files were read
+    (a notebook's cells, a legacy encoding, a renamed file) without being problems;
+    ``lms`` holds the identifiers a learning platform's bulk download carried.
+    """
 
     student_id: str
     sources: dict[str, str]
     problems: list[str]
     fingerprint: str
     origin: str
+    file_id: str = ""
+    notes: list[str] = field(default_factory=list)
+    lms: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.file_id = self.file_id or safe_file_name(self.student_id)
 
 
 @dataclass
@@ -74,9 +94,13 @@ class _Entry:
     is_zip: bool
     zip_layers: int                     # zips opened to reach its files; inner zips open below 2
     listing: Callable[[ExitStack], Listing]   # raises Refused if the entry's zip is unusable
+    lms: dict[str, str] = field(default_factory=dict)   # ids from a platform's bulk download
+
+    def __post_init__(self) -> None:
+        self.name = unicodedata.normalize("NFC", self.name)   # one spelling per student
 
 
-def discover(path: Path, modules: Sequence[str], *, max_unzipped_bytes: int = 50 * 2**20,
+def discover(path: Path, modules: Modules, *, max_unzipped_bytes: int = 50 * 2**20,
              max_module_bytes: int = 2**20) -> Discovery:
     """Find every student's copy of ``modules`` under ``path`` (a folder or a .zip).
 
@@ -91,7 +115,7 @@ def discover(path: Path, modules: Sequence[str], *, max_unzipped_bytes: int = 50
 
 
 @contextmanager
-def discovering(path: Path, modules: Sequence[str], *, max_unzipped_bytes: int = 50 * 2**20,
+def discovering(path: Path, modules: Modules, *, max_unzipped_bytes: int = 50 * 2**20,
                 max_module_bytes: int = 2**20) -> Iterator[LazyDiscovery]:
     """Like :func:`discover`, but submissions are read only while iterating ``read()``.
 
@@ -102,7 +126,8 @@ def discovering(path: Path, modules: Sequence[str], *, max_unzipped_bytes: int =
     names = [m.removesuffix(".py") for m in modules]
     if not names or len(set(names)) != len(names) or not all(m.isidentifier() for m in names):
         raise ValueError(f"modules must be distinct Python module names, got {list(modules)!r}")
-    run = _Run(names, max_unzipped_bytes, max_module_bytes)
+    functions = {m.removesuffix(".py"): list(fs) for m, fs in modules.items()} if isinstance(modules, Mapping) else {}
+    run = _Run(names, max_unzipped_bytes, max_module_bytes, functions)
     with ExitStack() as stack:              # keeps a top-level zip open while students are read
         yield run.plan(run.entries(Path(path), stack))
 
@@ -110,11 +135,12 @@ def discovering(path: Path, modules: Sequence[str], *, max_unzipped_bytes: int =
 class LazyDiscovery:
     """The students found, in student-id order; their files are read on iteration."""
 
-    def __init__(self, run: _Run, order: list[tuple[str, _Entry, list[str]]]) -> None:
+    def __init__(self, run: _Run, order: list[tuple[str, str, _Entry, list[str]]]) -> None:
         self._run = run
         self._order = order
         self._noted = False
-        self.student_ids = [sid for sid, _, _ in order]
+        self.student_ids = [sid for sid, _, _, _ in order]
+        self.file_ids = {sid: fid for sid, fid, _, _ in order}
 
     @property
     def notes(self) -> list[str]:
@@ -132,10 +158,10 @@ class LazyDiscovery:
         """
         run = self._run
         record = not self._noted
-        for sid, entry, extra in self._order:
+        for sid, fid, entry, extra in self._order:
             if only is not None and sid not in only:
                 continue
-            yield run._submission(entry, sid, extra, record=record)
+            yield run._submission(entry, sid, fid, extra, record=record)
         if record and only is None:
             self._noted = True
             run.final_notes(bool(self._order))
@@ -144,8 +170,10 @@ class LazyDiscovery:
 class _Run:
     """State of one discovery: limits, run-level notes and the clutter count."""
 
-    def __init__(self, modules: list[str], max_unzipped: int, max_module: int) -> None:
+    def __init__(self, modules: list[str], max_unzipped: int, max_module: int,
+                 functions: dict[str, list[str]] | None = None) -> None:
         self.modules = modules
+        self.functions = functions or {}  # module -> its functions (to read a notebook of them all)
         self.max_unzipped = max_unzipped
         self.max_module = max_module
         self.notes: list[str] = []
@@ -162,7 +190,7 @@ class _Run:
                 self.notes.append(f"{name}/ holds exercise files itself, so it is graded as "
                                   "one student's submission")
                 return [_Entry(name, f"{name}/", False, 0, lambda _: list_folder(path))]
-            return self._folder_entries(path)
+            return self._folder_entries(path, stack)
         if not path.is_file() or path.suffix.lower() != ".zip":
             raise InputError(f"{path} is not a folder or a .zip file")
         try:
@@ -171,13 +199,15 @@ class _Run:
             raise InputError(f"{path} {exc}") from None
         return self._zip_entries(zf, path.name)
 
-    def _folder_entries(self, root: Path) -> list[_Entry]:
+    def _folder_entries(self, root: Path, stack: ExitStack) -> list[_Entry]:
         try:
             with os.scandir(root) as it:
                 children = sorted(it, key=lambda e: e.name)
         except OSError as exc:
             raise InputError(f"cannot read the folder {root}: {exc.strerror}") from None
-        entries = []
+        entries: list[_Entry] = []
+        canvas: dict[tuple[str, str], list[File]] = {}
+        loose: list[str] = []
         for e in children:
             is_dir = e.is_dir(follow_symlinks=False)
             kind = skip_kind(e.name, is_dir)
@@ -190,14 +220,47 @@ class _Run:
             elif kind == "hidden":
                 self.notes.append(f"skipped {e.name}: hidden files and folders are not submissions")
             elif is_dir:
-                entries.append(_Entry(e.name, f"{e.name}/", False, 0,
-                                      partial(_list_folder, Path(e.path))))
+                entries.append(_named_entry(e.name, f"{e.name}/", False, 0,
+                                            partial(_list_folder, Path(e.path))))
+            elif e.is_file(follow_symlinks=False) and (c := canvas_name(e.name)):
+                canvas.setdefault(_canvas_key(c), []).append(
+                    File((c.group("file"),), e.name, partial(read_file, Path(e.path))))
             elif e.is_file(follow_symlinks=False) and _is_zip_name(e.name):
-                entries.append(_Entry(e.name[:-4], e.name, True, 1,
-                                      partial(self._zip_file_listing, Path(e.path))))
+                inner = self._bulk_zip_inside(Path(e.path), e.name, stack)
+                if inner is not None:
+                    entries += inner
+                else:
+                    entries.append(_Entry(e.name[:-4], e.name, True, 1,
+                                          partial(self._zip_file_listing, Path(e.path))))
             else:
-                self.notes.append(f"skipped {e.name}: not a student folder or .zip")
+                loose.append(e.name)
+        entries += _canvas_entries(canvas, "", 0)
+        self._loose(loose, "", root.name + "/", found_any=bool(entries))
         return entries
+
+    def _loose(self, names: list[str], where: str, place: str, *, found_any: bool) -> None:
+        """Files at the top of a class that are not students: a note, or, when nothing
+        there is a student and code files lie loose, an error naming what was expected."""
+        code = [n for n in names if n.lower().endswith((".py", ".ipynb"))]
+        if code and not found_any:
+            raise InputError(f"{place} holds {', '.join(code[:3])}{' and more' if len(code) > 3 else ''} "
+                             f"but no student's submission: expected {EXPECTED_LAYOUTS}")
+        for n in names:
+            self.notes.append(f"skipped {where}{n}: not a student folder or .zip")
+
+    def _bulk_zip_inside(self, path: Path, name: str, stack: ExitStack) -> list[_Entry] | None:
+        """A Canvas or Moodle bulk download lying in the class folder: its students, else None."""
+        try:
+            zf = open_zip_path(path, stack)
+            infos = zf.infolist()
+        except Refused:
+            return None
+        tops = {p[0] for i in infos if (p := member_parts(i.filename)) and skip_kind(p[0], len(p) > 1) is None}
+        flat = [p[0] for i in infos if (p := member_parts(i.filename)) and len(p) == 1 and not i.is_dir()]
+        if tops and (all(moodle_name(t) for t in tops) or (flat and all(canvas_name(f) for f in flat)
+                                                            and len(flat) == len(tops))):
+            return self._zip_entries(zf, name)
+        return None
 
     def _zip_entries(self, zf: zipfile.ZipFile, zip_name: str) -> list[_Entry]:
         """One entry if the zip is one student's (modules at the top, in exercises/, or under
@@ -221,7 +284,10 @@ class _Run:
 
         where = f"{zip_name}:{wrapper}/" if wrapper else f"{zip_name}:"
         groups: dict[str, list[zipfile.ZipInfo]] = {}
-        entries, outside = [], []
+        canvas: dict[tuple[str, str], list[File]] = {}
+        entries: list[_Entry] = []
+        outside: list[str] = []
+        loose: list[str] = []
         for info in infos:
             raw = raw_parts(info.filename)
             if raw and wrapper and raw[0] == wrapper:
@@ -239,15 +305,20 @@ class _Run:
                 self.clutter += kind == "clutter"
             elif not at_top:
                 groups.setdefault(raw[0], []).append(info)
+            elif c := canvas_name(raw[0]):
+                canvas.setdefault(_canvas_key(c), []).append(
+                    File((c.group("file"),), where + raw[0], partial(ZipReader(zf, self.max_unzipped).read, info)))
             elif _is_zip_name(raw[0]):
                 entries.append(_Entry(raw[0][:-4], where + raw[0], True, 2,
                                       partial(self._nested_zip_listing, zf, info)))
             else:
-                self.notes.append(f"skipped {where}{raw[0]}: not a student folder or .zip")
+                loose.append(raw[0])
         strip = 2 if wrapper else 1
         for key, members in groups.items():
-            entries.append(_Entry(key, f"{where}{key}/", False, 1,
-                                  partial(self._group_listing, zf, members, strip)))
+            entries.append(_named_entry(key, f"{where}{key}/", False, 1,
+                                        partial(self._group_listing, zf, members, strip)))
+        entries += _canvas_entries(canvas, where, 1)
+        self._loose(loose, where, where, found_any=bool(entries))
         if outside:
             self.notes.append(ignored_line(f"entries of {zip_name} whose paths point outside "
                                            "the zip", outside))
@@ -290,8 +361,8 @@ class _Run:
                 self.notes.append(f"duplicate submission {name!r}: graded {first.origin}, "
                                   f"ignored {', '.join(rest)}")
             kept.append((first, extra))
-        ids = self._assign_ids([e.name for e, _ in kept])
-        order = sorted(((sid, e, extra) for (e, extra), sid in zip(kept, ids, strict=True)),
+        file_ids = self._file_ids([e.name for e, _ in kept])
+        order = sorted(((e.name, fid, e, extra) for (e, extra), fid in zip(kept, file_ids, strict=True)),
                        key=lambda item: item[0])
         return LazyDiscovery(self, order)
 
@@ -300,15 +371,16 @@ class _Run:
         if self.clutter:
             where = "1 place" if self.clutter == 1 else f"{self.clutter} places"
             self.notes.append("ignored system clutter (.DS_Store, __MACOSX/, ._* files, "
-                              f"__pycache__/, *.pyc, .ipynb_checkpoints/) in {where}")
+                              "__pycache__/, *.pyc, .ipynb_checkpoints/, virtualenv and package "
+                              f"folders) in {where}")
         if not found_any:
             self.notes.append("no student folders or zips were found")
 
-    def _assign_ids(self, names: list[str]) -> list[str]:
-        """Sanitise ids; ids equal up to case get -2, -3... so file names never collide."""
-        bases = [sanitise_id(n) for n in names]
-        order = sorted(range(len(names)), key=lambda i: (bases[i].casefold(),
-                                                          names[i] != bases[i], names[i]))
+    def _file_ids(self, names: list[str]) -> list[str]:
+        """Safe file names for the student ids; names equal up to case get -2, -3... (on
+        Windows and macOS they would be one file), and each such case is noted."""
+        bases = [safe_file_name(n) for n in names]
+        order = sorted(range(len(names)), key=lambda i: (bases[i].casefold(), names[i] != bases[i], names[i]))
         ids: list[str | None] = [None] * len(names)
         taken: set[str] = set()
         for i in order:
@@ -322,17 +394,15 @@ class _Run:
                     n += 1
                 ids[i] = new
                 taken.add(new.casefold())
-                self.notes.append(f"{names[i]!r} would get the same student id as another "
-                                  f"submission ({bases[i]!r}); it is graded as {new!r}")
-        renamed = [(n, b) for n, b in zip(names, bases, strict=True) if n != b]
-        if renamed:
-            self.notes.append(f"{len(renamed)} student id(s) were changed to safe file names, "
-                              f"e.g. {renamed[0][0]!r} -> {renamed[0][1]!r}")
+                self.notes.append(f"{names[i]!r} and another student differ only in letter case or in "
+                                  f"characters a file name cannot hold; {names[i]!r}'s files are named {new!r}")
         return [i for i in ids if i is not None]
 
-    def _submission(self, entry: _Entry, sid: str, extra: list[str], *, record: bool = True) -> Submission:
+    def _submission(self, entry: _Entry, sid: str, fid: str, extra: list[str], *,
+                    record: bool = True) -> Submission:
         """Read one entry; ``record`` adds its run-level notes and clutter (False when read again)."""
         problems = list(extra)
+        notes: list[str] = []
         raw: dict[str, bytes] = {}
         sources: dict[str, str] = {}
         with ExitStack() as stack:          # closes the entry's zips once its modules are read
@@ -343,9 +413,12 @@ class _Run:
             self.clutter += listing.clutter if record else 0
             for m in self.modules:
                 if m in found:
-                    self._read_module(m, sorted(found[m], key=_rank), raw, sources, problems)
-        problems += self._missing([m for m in self.modules if m not in found], listing.files)
-        return Submission(sid, sources, problems, _fingerprint(raw, problems), entry.origin)
+                    self._read_module(m, sorted(found[m], key=_rank), raw, sources, problems, notes)
+            self._read_helpers(listing.files, found, raw, sources, problems, notes)
+            self._read_notebooks(listing.files, raw, sources, problems, notes)
+        problems += self._missing([m for m in self.modules if m not in found and m not in sources], listing.files)
+        return Submission(sid, sources, problems, _fingerprint(raw, problems + notes), entry.origin,
+                          file_id=fid, notes=notes, lms=dict(entry.lms))
 
     def _listing(self, entry: _Entry, sid: str, stack: ExitStack, problems: list[str], record: bool) -> Listing:
         tail = "/" if entry.origin.endswith("/") else ""
@@ -390,15 +463,25 @@ class _Run:
                     found.setdefault(m, []).extend(files)
 
     def _candidates(self, files: list[File]) -> dict[str, list[File]]:
+        """The files that may be each module: ``<module>.py``, else a copy's name such as
+        ``losses (1).py``, ``losses-2.py`` or ``losses copy.py`` (as browsers and platforms
+        rename downloads), which is graded with a note."""
         wanted = {f"{m}.py": m for m in self.modules}
         found: dict[str, list[File]] = {}
+        near: dict[str, list[File]] = {}
         for f in files:
-            if f.parts and f.parts[-1] in wanted:
+            if not f.parts:
+                continue
+            if f.parts[-1] in wanted:
                 found.setdefault(wanted[f.parts[-1]], []).append(f)
+            elif (m := _renamed_copy(f.parts[-1], self.modules)) is not None:
+                near.setdefault(m, []).append(f)
+        for m, fs in near.items():
+            found.setdefault(m, fs)
         return found
 
     def _read_module(self, module: str, candidates: list[File], raw: dict[str, bytes],
-                     sources: dict[str, str], problems: list[str]) -> None:
+                     sources: dict[str, str], problems: list[str], notes: list[str]) -> None:
         chosen = candidates[0]
         if len(candidates) > 1:
             ignored = ", ".join(c.label if c.label != chosen.label else f"another {c.label}"
@@ -414,13 +497,83 @@ class _Run:
             problems.append(f"{chosen.label} {exc}")
             return
         raw[module] = data
-        text, why = _decode(data)
+        text, why, note = decode_source(data)
         if text is None:
             problems.append(f"{chosen.label} {why}")
             return
+        if note:
+            notes.append(f"{chosen.label} {note}")
+        if chosen.parts[-1] != f"{module}.py":
+            notes.append(f"{chosen.label} was graded as {module}.py (name your file exactly {module}.py)")
         sources[module] = text
         if not text.strip():
             problems.append(f"{chosen.label} is empty")
+
+    def _read_helpers(self, files: list[File], found: dict[str, list[File]], raw: dict[str, bytes],
+                      sources: dict[str, str], problems: list[str], notes: list[str]) -> None:
+        """The student's own modules beside the exercise modules (``helpers.py`` next to
+        ``losses.py``): they are importable in the sandbox as ``helpers`` or
+        ``exercises.helpers``. Test files, ``conftest.py`` and ``setup.py`` are left out."""
+        folders = {sorted(fs, key=_rank)[0].parts[:-1] for m, fs in found.items() if m in sources}
+        helpers = sorted((f for f in files if f.parts[:-1] in folders and _is_helper_name(f.parts[-1])
+                          and f.parts[-1][:-3].lower() not in self.modules and f.parts[-1][:-3] not in sources
+                          and _renamed_copy(f.parts[-1], self.modules) is None), key=_rank)
+        for f in helpers[:MAX_HELPERS]:
+            name = f.parts[-1][:-3]
+            if name in sources:
+                continue
+            try:
+                data = f.read(self.max_module)
+            except Refused as exc:
+                problems.append(f"{f.label} {exc}; your own module was not read")
+                continue
+            text, why, note = decode_source(data)
+            if text is None:
+                problems.append(f"{f.label} {why}")
+                continue
+            raw[name] = data
+            sources[name] = text
+            if note:
+                notes.append(f"{f.label} {note}")
+        if len(helpers) > MAX_HELPERS:
+            notes.append(ignored_line(f"Python files beyond the first {MAX_HELPERS} of your own modules",
+                                      [f.label for f in helpers[MAX_HELPERS:]]))
+
+    def _read_notebooks(self, files: list[File], raw: dict[str, bytes], sources: dict[str, str],
+                        problems: list[str], notes: list[str]) -> None:
+        """Modules no ``.py`` file gave, from the student's notebooks (``losses.ipynb`` for
+        one module, any other name for all of them; see :mod:`grader.notebooks`)."""
+        missing = [m for m in self.modules if m not in sources]
+        books = sorted((f for f in files if looks_like_notebook(f.parts[-1])),
+                       key=lambda f: (f.parts[-1][:-6] not in missing, _rank(f)))
+        if not missing or not books:
+            return
+        for f in books[:MAX_NOTEBOOKS]:
+            missing = [m for m in self.modules if m not in sources]
+            if not missing:
+                break
+            hint = f.parts[-1][:-6]
+            if hint not in self.modules and not self.functions:
+                continue
+            if hint in self.modules and hint not in missing:
+                continue
+            try:
+                data = f.read(MAX_NOTEBOOK_BYTES)
+                book = read_notebook(data, f.label, self.functions or {hint: []},
+                                     module_hint=hint if hint in self.modules else None)
+            except (Refused, NotebookError) as exc:
+                problems.append(f"{f.label} {exc}" if isinstance(exc, Refused) else str(exc))
+                continue
+            got = [m for m in missing if m in book.sources]
+            for m in got:
+                sources[m] = book.sources[m]
+                raw[m] = book.sources[m].encode("utf-8")
+                where = sorted({v.rsplit(", ", 1)[-1] for k, v in book.origins.items() if k.startswith(m + ".")},
+                               key=lambda c: (len(c), c))   # "cell 3" before "cell 12"
+                notes.append(f"{m} was read from {f.label} ({', '.join(where)})" if where
+                             else f"{m} was read from {f.label}")
+            if got:
+                notes.extend(book.notes)
 
     def _missing(self, missing: list[str], files: list[File]) -> list[str]:
         lines = []
@@ -439,17 +592,28 @@ class _Run:
 
 # -- helpers -------------------------------------------------------------------
 
-def sanitise_id(raw: str) -> str:
-    """Make a safe file name: [A-Za-z0-9._@+-], no leading '.', '_' or '-', at most 100 chars.
+_UNSAFE_FILE_CHARS = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]+')
+_RESERVED = re.compile(r"(con|prn|aux|nul|com[1-9]|lpt[1-9])(\..*)?", re.IGNORECASE)
 
-    Accents are dropped ("Zoë" -> "Zoe"); a name with nothing usable left ("..",
-    "王伟") becomes "student-" plus a short hash of it, so distinct names stay distinct.
+
+def safe_file_name(student_id: str) -> str:
+    """The student id as a file name that is safe on Linux, macOS and Windows.
+
+    Letters of every script stay ("佐藤花子" stays "佐藤花子"); only what a file
+    name cannot hold changes: path separators and ``<>:"|?*``, control
+    characters, leading dots, trailing dots and spaces, Windows' reserved names,
+    and length past 100 characters. A name with nothing left gets "student-"
+    and a short hash of it, so distinct names stay distinct.
     """
-    text = unicodedata.normalize("NFKD", raw).encode("ascii", "ignore").decode()
-    text = re.sub(r"^[._-]+", "", _UNSAFE_ID_CHARS.sub("_", text))[:100].rstrip("._")
+    text = unicodedata.normalize("NFC", student_id)
+    text = _UNSAFE_FILE_CHARS.sub("_", text).lstrip(". ")[:100].rstrip(". ")
+    while len(text.encode("utf-8")) > 200:
+        text = text[:-1]
+    if _RESERVED.fullmatch(text):
+        text += "_"
     if text:
         return text
-    return "student-" + hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    return "student-" + hashlib.sha256(student_id.encode("utf-8", "surrogatepass")).hexdigest()[:8]
 
 
 def _fingerprint(raw: dict[str, bytes], problems: list[str]) -> str:
@@ -463,6 +627,78 @@ def _fingerprint(raw: dict[str, bytes], problems: list[str]) -> str:
     return digest.hexdigest()
 
 
+# Canvas "Download Submissions": <login>[_late]_<user id>_<submission id>_<original name>
+# (re-uploads of one name get -1, -2 before the extension).
+_CANVAS = re.compile(r"(?P<login>[^_/\\]+(?:_[^_/\\]+)*?)(?P<late>_late)?_(?P<uid>\d+)_(?P<subid>\d+)_(?P<file>.+)",
+                     re.IGNORECASE)
+# Moodle "Download all submissions": <Full Name>_<participant id>_assignsubmission_<plugin>_/
+_MOODLE = re.compile(r"(?P<name>.+?)_(?P<pid>\d+)_assignsubmission_(?P<plugin>[a-z]+)_?")
+EXPECTED_LAYOUTS = ("one folder or .zip per student (named by the student), a Canvas \"Download "
+                    "Submissions\" zip (login_userid_submissionid_file.py) or a Moodle \"Download all "
+                    "submissions\" zip or folder (Full Name_12345_assignsubmission_file_/)")
+
+
+def canvas_name(name: str) -> re.Match[str] | None:
+    """The parts of a Canvas bulk-download file name, or None."""
+    return _CANVAS.fullmatch(name)
+
+
+def moodle_name(name: str) -> tuple[str, dict[str, str]] | None:
+    """A Moodle submission folder's student name and ids, or None."""
+    m = _MOODLE.fullmatch(name)
+    if not m:
+        return None
+    return m.group("name"), {"platform": "moodle", "participant": m.group("pid"), "plugin": m.group("plugin")}
+
+
+def _renamed_copy(name: str, modules: list[str]) -> str | None:
+    """The module a renamed copy's file name stands for (``losses (1).py`` -> ``losses``)."""
+    m = _COPY_NAME.fullmatch(name)
+    if m and m.group(1) in modules and m.group(2):
+        return m.group(1)
+    return None
+
+
+_COPY_NAME = re.compile(r"([A-Za-z_]\w*?)((?:[\s_-]*(?:\(\d+\)|\d+|copy|コピー))+)\.py", re.IGNORECASE)
+
+
+def _named_entry(name: str, origin: str, is_zip: bool, layers: int,
+                 listing: Callable[[ExitStack], Listing]) -> _Entry:
+    """An entry named by a folder: a Moodle submission folder gives the student's name."""
+    found = moodle_name(name)
+    if found:
+        return _Entry(found[0], origin, is_zip, layers, listing, found[1])
+    return _Entry(name, origin, is_zip, layers, listing)
+
+
+def _canvas_key(m: re.Match[str]) -> tuple[str, str]:
+    return m.group("login"), m.group("uid")
+
+
+def _canvas_entries(groups: dict[tuple[str, str], list[File]], where: str, layers: int) -> list[_Entry]:
+    """One entry per Canvas student (login and user id) from their prefixed files."""
+    entries = []
+    for (login, uid), files in sorted(groups.items()):
+        names = [canvas_name(f.label.rsplit(":", 1)[-1].rsplit("/", 1)[-1]) for f in files]
+        late = any(m is not None and m.group("late") for m in names)
+        lms = {"platform": "canvas", "user_id": uid, "login": login, "late": "yes" if late else ""}
+        entries.append(_Entry(login, f"{where}{login}_{uid}_*", False, layers,
+                              partial(_fixed_listing, tuple(files)), lms))
+    return entries
+
+
+def _fixed_listing(files: tuple[File, ...], _: ExitStack) -> Listing:
+    return Listing(files=list(files))
+
+
+def _is_helper_name(name: str) -> bool:
+    """A student's own importable module: ``name.py`` with a Python identifier for a name,
+    not a test file, ``conftest.py`` or ``setup.py``."""
+    stem = name[:-3]
+    return (name.endswith(".py") and stem.isidentifier() and not stem.startswith(("test_", "_"))
+            and not stem.endswith("_test") and stem not in ("conftest", "setup"))
+
+
 def _is_zip_name(name: str) -> bool:
     return name.lower().endswith(".zip") and len(name) > 4
 
@@ -473,24 +709,67 @@ def _rank(f: File) -> tuple[bool, int, str]:
     return (not in_exercises, len(f.parts), f.label)
 
 
-def _decode(data: bytes) -> tuple[str | None, str]:
-    """Source text with a UTF-8 BOM dropped and CRLF/CR turned into LF, or None and why not."""
+_CODING = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
+_BLANK_OR_COMMENT = re.compile(rb"^[ \t\f]*(?:[#\r\n]|$)")
+
+
+def declared_encoding(data: bytes) -> str | None:
+    """The encoding a PEP 263 coding line declares (first or second line), if any."""
+    lines = data.split(b"\n", 2)[:2]
+    for i, line in enumerate(lines):
+        m = _CODING.match(line)
+        if m:
+            return m.group(1).decode("ascii", "replace")
+        if i == 0 and not _BLANK_OR_COMMENT.match(line):
+            break
+    return None
+
+
+def decode_source(data: bytes) -> tuple[str | None, str, str]:
+    """Source text as Python reads it: ``(text, "", note)`` or ``(None, why not, "")``.
+
+    A UTF-8 byte order mark is dropped and CRLF/CR become LF. A PEP 263 coding line
+    (``# -*- coding: latin-1 -*-``) is honoured; undeclared text that is not UTF-8
+    is tried as cp932 (Shift-JIS, what Japanese Windows editors save), and the
+    note says so.
+    """
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return None, "is saved as UTF-16 text; save it as UTF-8"
-    try:
-        text = data.removeprefix(codecs.BOM_UTF8).decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        return None, f"is not UTF-8 text (first bad byte on line {line}); save it as UTF-8"
+        return None, "is saved as UTF-16 text; save it as UTF-8", ""
+    note = ""
+    declared = declared_encoding(data)
+    if declared is not None and not data.startswith(codecs.BOM_UTF8):
+        try:
+            codec = codecs.lookup(declared)
+        except LookupError:
+            return None, f"declares an unknown encoding ({declared!r}) in its coding line", ""
+        try:
+            text = data.decode(codec.name)
+        except UnicodeDecodeError:
+            return None, f"is not valid {declared} text, although its coding line says so", ""
+    else:
+        try:
+            text = data.removeprefix(codecs.BOM_UTF8).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            try:
+                text = data.decode("cp932")
+            except UnicodeDecodeError:
+                line = data.count(b"\n", 0, exc.start) + 1
+                return None, f"is not UTF-8 text (first bad byte on line {line}); save it as UTF-8", ""
+            note = ("was not saved as UTF-8; it was read as Shift-JIS (cp932), as Japanese Windows "
+                    "editors save it (save it as UTF-8 to be sure)")
     if "\0" in text:
-        return None, "contains NUL bytes, so it is not Python source text"
-    return text.replace("\r\n", "\n").replace("\r", "\n"), ""
+        return None, "contains NUL bytes, so it is not Python source text", ""
+    return text.replace("\r\n", "\n").replace("\r", "\n"), "", note
 
 
 def _looks_like_student(names: set[tuple[str, ...]], prefix: tuple[str, ...],
                         modules: list[str]) -> bool:
-    return any(prefix + (f"{m}.py",) in names or prefix + ("exercises", f"{m}.py") in names
-               for m in modules)
+    """Exercise modules (or notebooks) at ``prefix`` or in ``prefix/exercises/``."""
+    if any(prefix + (f"{m}.py",) in names or prefix + ("exercises", f"{m}.py") in names for m in modules):
+        return True
+    n = len(prefix)
+    return any(len(p) in (n + 1, n + 2) and p[:n] == prefix and looks_like_notebook(p[-1])
+               and (len(p) == n + 1 or p[n] == "exercises") for p in names)
 
 
 def _folder_is_student(path: Path, modules: list[str]) -> bool:
@@ -502,8 +781,13 @@ def _folder_is_student(path: Path, modules: list[str]) -> bool:
             return False
     ex = path / "exercises"
     in_ex = ex.is_dir() and not ex.is_symlink()
-    return any(is_file_like(path / f"{m}.py") or in_ex and is_file_like(ex / f"{m}.py")
-               for m in modules)
+    if any(is_file_like(path / f"{m}.py") or in_ex and is_file_like(ex / f"{m}.py") for m in modules):
+        return True
+    try:
+        return any(looks_like_notebook(name) for folder in ([path, ex] if in_ex else [path])
+                   for name in os.listdir(folder))
+    except OSError:
+        return False
 
 
 def _list_folder(root: Path, _: ExitStack) -> Listing:

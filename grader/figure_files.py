@@ -21,13 +21,13 @@ student whose figures are right close to zero:
   parsed data, which is what a student running the reference code sends) is
   never drawn or written: the feedback links the reference picture in
   ``feedback/_reference/`` (no student id starts with ``_``, see
-  :func:`grader.discovery.sanitise_id`), drawn when first needed and kept
+  :func:`grader.discovery.safe_file_name`), drawn when first needed and kept
   across runs while the reference's figure data stays the same.
 - Identical summaries from different students are drawn once per run (a small
   cache keyed by their JSON), which helps with common wrong drawings.
 
 Files are written with :func:`grader.fsutil.atomic_write` to
-``feedback/<student_id>/<function>-<slug>.png``; PNGs left in that folder by an
+``feedback/<file_id>/<function>-<slug>.png``; PNGs left in that folder by an
 earlier run of the same student are removed. Nothing here raises into the
 batch loop: a summary that cannot be drawn becomes a note in the feedback.
 """
@@ -116,18 +116,18 @@ class FigureSaver:
         self.rendered = 0  # pictures drawn in this run (for measurements and tests)
 
     # -- the per-student hook --------------------------------------------------------------
-    def save(self, student_id: str, outcomes: Sequence[Outcome] | None, result: StudentResult) -> list[FigureFile]:
+    def save(self, file_id: str, outcomes: Sequence[Outcome] | None, result: StudentResult) -> list[FigureFile]:
         """Write this student's PNGs (see the module docstring); returns what feedback lists.
 
         ``outcomes`` are the submission's decoded outcomes, one per plan call
         (None when nothing ran). Never raises."""
         try:
-            return self._save(student_id, outcomes, result)
+            return self._save(file_id, outcomes, result)
         except Exception as exc:  # noqa: BLE001 - figures are extras; grading must go on
             return [FigureFile("", "", note=f"the figures could not be saved ({type(exc).__name__})")]
 
-    def _save(self, student_id: str, outcomes: Sequence[Outcome] | None, result: StudentResult) -> list[FigureFile]:
-        folder = self.feedback_dir / student_id
+    def _save(self, file_id: str, outcomes: Sequence[Outcome] | None, result: StudentResult) -> list[FigureFile]:
+        folder = self.feedback_dir / file_id
         files: list[FigureFile] = []
         written: set[str] = set()
         if self.tests and outcomes is not None and len(outcomes) == len(self.plan.calls) \
@@ -138,10 +138,10 @@ class FigureSaver:
                 if chosen is None:
                     continue
                 test, summary, passed = chosen
-                entry = self._one(student_id, folder, test, summary, passed,
+                entry = self._one(file_id, folder, test, summary, passed,
                                   draw=self.passed_too or function not in full)
                 files.append(entry)
-                if entry.link.startswith(f"{student_id}/"):
+                if entry.link.startswith(f"{file_id}/"):
                     written.add(entry.link.rsplit("/", 1)[-1])
         self._remove_stale(folder, written)
         return files
@@ -158,7 +158,7 @@ class FigureSaver:
         picks = failed or found
         return picks[0] if picks else None
 
-    def _one(self, student_id: str, folder: Path, test: Test, summary: Any, passed: bool,
+    def _one(self, file_id: str, folder: Path, test: Test, summary: Any, passed: bool,
              draw: bool) -> FigureFile:
         reference = _summary(self.plan.expected[self.plan.index(test)])
         if passed and _same(summary, reference):  # the reference code's figure: nothing to draw
@@ -184,7 +184,7 @@ class FigureSaver:
                     self._cache.popitem(last=False)
         name = file_name(test)
         atomic_write(folder / name, png)
-        return FigureFile(test.function, test.name, f"{student_id}/{name}")
+        return FigureFile(test.function, test.name, f"{file_id}/{name}")
 
     def _render(self, summary: Any) -> bytes:
         from grader.figures_png import render_png
@@ -239,13 +239,14 @@ def gallery(results: Sequence[StudentResult], feedback_dir: Path, functions: Seq
     by student id (read back from ``feedback/<id>/``); functions with none are left out."""
     out: dict[str, list[tuple[str, bytes]]] = {}
     for function in functions:
-        lost = sorted(r.student_id for r in results for f in r.functions if f.function == function and not f.full)
+        lost = sorted((r.student_id, r.file_id or r.student_id) for r in results for f in r.functions
+                      if f.function == function and not f.full)
         items: list[tuple[str, bytes]] = []
-        for sid in lost:
+        for sid, fid in lost:
             if len(items) >= limit:
                 break
             try:
-                paths = sorted((feedback_dir / sid).glob(f"{function}-*.png"))
+                paths = sorted((feedback_dir / fid).glob(f"{function}-*.png"))
                 if paths and paths[0].stat().st_size <= MAX_PNG_BYTES:
                     items.append((sid, paths[0].read_bytes()))
             except OSError:

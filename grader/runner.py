@@ -59,7 +59,7 @@ class RunSummary:
 
 
 def _key(plan_fp: str, sub: Submission) -> str:
-    return hashlib.sha256(f"{plan_fp}\n{sub.fingerprint}\n{sub.student_id}".encode()).hexdigest()
+    return hashlib.sha256(f"{plan_fp}\n{sub.fingerprint}\n{sub.student_id}\n{sub.file_id}".encode()).hexdigest()
 
 
 class ClassGrader:
@@ -81,7 +81,7 @@ class ClassGrader:
         return self.out_dir / STATE_DIR / f"{sid}.json"
 
     def _cached(self, sub: Submission) -> StudentResult | None:
-        path = self._state_path(sub.student_id)
+        path = self._state_path(sub.file_id)
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             if data.get("key") != _key(self.plan_fp, sub):
@@ -99,7 +99,7 @@ class ClassGrader:
         """
         try:
             result = self._result(sub, raw)
-            return self._write_student(sub, result, self.figures.save(sub.student_id, raw.outcomes, result))
+            return self._write_student(sub, result, self.figures.save(sub.file_id, raw.outcomes, result))
         except (ArithmeticError, ValueError, TypeError, LookupError, RecursionError, MemoryError,
                 AttributeError, AssertionError) as exc:
             why = f"the grader could not score this submission ({type(exc).__name__})"
@@ -114,21 +114,22 @@ class ClassGrader:
     def _write_student(self, sub: Submission, result: StudentResult,
                        figures: list[figure_files.FigureFile] | None = None) -> StudentResult:
         c = self.course
-        atomic_write(self.out_dir / "results" / f"{sub.student_id}.json",
+        atomic_write(self.out_dir / "results" / f"{sub.file_id}.json",
                      gradescope.render(result, show_hidden_values=c.show_hidden_values))
-        atomic_write(self.out_dir / "feedback" / f"{sub.student_id}.md",
+        atomic_write(self.out_dir / "feedback" / f"{sub.file_id}.md",
                      feedback.render(result, title=c.title, show_inputs=c.show_hidden_inputs,
                                      show_expected=c.show_hidden_expected, figures=figures))
         # The state file is written last: its presence means the student is complete.
         slim = result.slim()
         state = {"key": _key(self.plan_fp, sub), "result": slim.to_dict()}
-        atomic_write(self._state_path(sub.student_id), json.dumps(state, sort_keys=True))
+        atomic_write(self._state_path(sub.file_id), json.dumps(state, sort_keys=True))
         return slim
 
     def _result(self, sub: Submission, raw: RawResult) -> StudentResult:
         return score(self.plan, raw.outcomes, student_id=sub.student_id, problems=sub.problems,
                      module_errors=module_errors_of(self.course, sub, raw), limits_hit=raw.limits_hit, stdout=raw.stdout,
-                     fingerprint=sub.fingerprint, cpu_ms=raw.cpu_ms, wall_ms=raw.wall_ms)
+                     fingerprint=sub.fingerprint, cpu_ms=raw.cpu_ms, wall_ms=raw.wall_ms,
+                     file_id=sub.file_id, notes=sub.notes, lms=sub.lms)
 
     # -- the run -------------------------------------------------------------------------
     def grade(self, submissions: Path, *, force: bool = False,
@@ -142,7 +143,7 @@ class ClassGrader:
         # Two passes over the class, each reading one student at a time (memory stays flat
         # however large the class): the first finds who changed since the last run, the
         # second reads those again and grades them.
-        with discovering(submissions, list(self.course.modules),
+        with discovering(submissions, self.course.modules,
                          max_unzipped_bytes=self.course.max_zip_mb * 2**20) as found:
             self.out_dir.mkdir(parents=True, exist_ok=True)
             results: dict[str, StudentResult] = {}
@@ -150,10 +151,10 @@ class ClassGrader:
             without_sources: list[Submission] = []  # nothing to run: kept (they hold no sources)
             to_sandbox: set[str] = set()
             for sub in found.read():
-                sid = sub.student_id
+                sid, fid = sub.student_id, sub.file_id
                 cached = None if force else self._cached(sub)
-                if cached is not None and ((self.out_dir / "feedback" / f"{sid}.md").exists()
-                                           and (self.out_dir / "results" / f"{sid}.json").exists()):
+                if cached is not None and ((self.out_dir / "feedback" / f"{fid}.md").exists()
+                                           and (self.out_dir / "results" / f"{fid}.json").exists()):
                     results[sid] = cached  # the state holds the slim result
                     reused.append(sid)
                 elif sub.sources:  # new, changed, or its files were deleted: grade it (again)

@@ -6,6 +6,7 @@ All judging happens here, on the trusted side, with :mod:`grader.checks`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, replace
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from grader import redact
@@ -15,6 +16,21 @@ from grader.execute import Outcome
 from grader.plan import Plan
 
 TIME_LIMITS = ("wall time", "call time", "cpu time")
+
+
+def round_points(x: float) -> float:
+    """The one rounding rule of every output: points to 2 decimals, halves rounded up.
+
+    A student's total is rounded once, from the exact sum of every test's share,
+    so grades.csv, results/<id>.json, the feedback, the report, the LMS exports
+    and nbgrader's gradebook all show the same number. Per-function points are
+    rounded the same way (they may not add up to the total to the last cent);
+    per-test shares in results.json keep 4 decimals.
+    """
+    return float(Decimal(repr(float(x))).quantize(_CENT, rounding=ROUND_HALF_UP)) + 0.0
+
+
+_CENT = Decimal("0.01")
 
 
 @dataclass(slots=True)
@@ -82,6 +98,9 @@ class StudentResult:
     cpu_ms: float = 0.0
     wall_ms: float = 0.0
     complete: bool = True  # False: ``tests`` holds only the failed tests (see ``slim``)
+    file_id: str = ""  # the safe file name of this student's files (grader.discovery.safe_file_name)
+    notes: list[str] = field(default_factory=list)  # how the files were read: not problems
+    lms: dict[str, str] = field(default_factory=dict)  # a platform's ids from its bulk download
 
     def slim(self) -> StudentResult:
         """A light copy for whole-class summaries: failed tests only, no captured output.
@@ -101,6 +120,7 @@ class StudentResult:
         data["functions"] = [{f: getattr(x, f) for f in _FUNCTION_FIELDS} for x in self.functions]
         data["tests"] = [{f: getattr(t, f) for f in _TEST_FIELDS} for t in self.tests]
         data["problems"], data["limits_hit"] = list(self.problems), list(self.limits_hit)
+        data["notes"], data["lms"] = list(self.notes), dict(self.lms)
         data["module_errors"] = dict(self.module_errors)
         return data
 
@@ -244,31 +264,30 @@ def function_scores(plan: Plan, results: list[TestResult]) -> list[FunctionScore
             status = "error"
         else:
             status = "zero"
-        scores.append(FunctionScore(function, points, round(earned, 6), passed, len(mine), status))
+        scores.append(FunctionScore(function, points, earned, passed, len(mine), status))
     return scores
 
 
-def score(plan: Plan, outcomes: list[Outcome], *, student_id: str = "", problems: list[str] | None = None,
-          module_errors: dict[str, str] | None = None, limits_hit: list[str] | None = None,
-          stdout: str = "", fingerprint: str = "", cpu_ms: float = 0.0, wall_ms: float = 0.0) -> StudentResult:
-    """Judge every test of the plan on a submission's outcomes (one per plan call)."""
+def score(plan: Plan, outcomes: list[Outcome], **about: Any) -> StudentResult:
+    """Judge every test of the plan on a submission's outcomes (one per plan call);
+    ``about`` are :func:`score_results`' keyword arguments."""
     pts = test_points(plan)
     results = [judge_test(plan, t, outcomes[plan.index(t)], pts[t.name]) for t in plan.tests]
-    return score_results(plan, results, student_id=student_id, problems=problems, module_errors=module_errors,
-                         limits_hit=limits_hit, stdout=stdout, fingerprint=fingerprint, cpu_ms=cpu_ms,
-                         wall_ms=wall_ms)
+    return score_results(plan, results, **about)
 
 
 def score_results(plan: Plan, results: list[TestResult], *, student_id: str = "", problems: list[str] | None = None,
                   module_errors: dict[str, str] | None = None, limits_hit: list[str] | None = None,
                   stdout: str = "", fingerprint: str = "", cpu_ms: float = 0.0,
-                  wall_ms: float = 0.0) -> StudentResult:
+                  wall_ms: float = 0.0, file_id: str = "", notes: list[str] | None = None,
+                  lms: dict[str, str] | None = None) -> StudentResult:
     """Points, status and the whole result from tests already judged (one per plan test, in order)."""
-    functions = function_scores(plan, results)
-    total = round(sum(f.earned for f in functions), 6)
+    exact = function_scores(plan, results)
+    total = round_points(sum(f.earned for f in exact))
+    functions = [replace(f, earned=round_points(f.earned)) for f in exact]
     module_errors = module_errors or {}
     limits_hit = limits_hit or []
-    loaded_any = len(module_errors) < len(plan.course.modules)
+    loaded_any = any(m not in module_errors for m in plan.course.modules)  # helper modules aside
     if any(lim in TIME_LIMITS for lim in limits_hit):
         status = "timeout"
     elif not loaded_any:
@@ -282,4 +301,5 @@ def score_results(plan: Plan, results: list[TestResult], *, student_id: str = ""
         functions=functions, tests=results, problems=list(problems or []),
         module_errors=dict(module_errors), limits_hit=list(limits_hit), stdout=stdout,
         fingerprint=fingerprint, cpu_ms=cpu_ms, wall_ms=wall_ms,
+        file_id=file_id or student_id, notes=list(notes or []), lms=dict(lms or {}),
     )

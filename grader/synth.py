@@ -227,7 +227,7 @@ def make_sample_class(course: Course, out: Path) -> dict[str, str]:
         if module == "losses":
             raw = text.replace("Loss functions", "Fonctions de coût: très").encode("latin-1")
         (out / "olga" / f"{module}.py").write_bytes(raw)
-    planted["olga"] = "losses.py not UTF-8"
+    planted["olga"] = "losses.py not UTF-8 (read as cp932, with a note)"
     (out / "pablo").mkdir(exist_ok=True)
     (out / "pablo" / ".gitkeep").touch()  # hidden, so skipped; keeps the folder in git
     planted["pablo"] = "empty folder"

@@ -30,6 +30,11 @@ from typing import BinaryIO
 MAX_MEMBERS = 10_000          # files in one student's entry (zip, part of a bulk zip, or folder)
 MAX_DEPTH = 6                 # folder levels searched inside one student's entry
 CLUTTER_DIRS = frozenset({"__MACOSX", "__pycache__", ".ipynb_checkpoints"})
+# Folders of installed packages and tools a student may zip with their copy: never read.
+ENVIRONMENT_DIRS = frozenset({"venv", "env", "site-packages", "dist-packages", "node_modules",
+                              "Lib", "Scripts", "Include", "build", "dist"})
+# Only these can hold what is graded (modules, notebooks, a zip of them); nothing else is read.
+READ_SUFFIXES = (".py", ".ipynb", ".zip")
 CLUTTER_FILES = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
 _DRIVE = re.compile(r"^[A-Za-z]:")
 _READABLE = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
@@ -90,13 +95,24 @@ def is_symlink(info: zipfile.ZipInfo) -> bool:
     return stat.S_ISLNK(info.external_attr >> 16)
 
 
+def may_be_read(name: str) -> bool:
+    """Whether a member could be graded: a module, a notebook or a zip, outside hidden,
+    clutter and environment folders. Everything else (data, a virtualenv) is never read."""
+    parts = member_parts(name)
+    if not parts or not parts[-1].lower().endswith(READ_SUFFIXES):
+        return False
+    return not any(p.startswith(".") or p in CLUTTER_DIRS or p in ENVIRONMENT_DIRS for p in parts[:-1])
+
+
 def check_limits(infos: list[zipfile.ZipInfo], max_bytes: int) -> None:
-    """Refuse a zip (or a student's part of one) by its entry count, declared size or password."""
-    if len(infos) > MAX_MEMBERS:
-        raise Refused(f"has more than {MAX_MEMBERS:,} entries; not opened")
-    if sum(i.file_size for i in infos) > max_bytes:
-        raise Refused(f"would expand to more than {size_text(max_bytes)}; not opened")
-    if any(i.flag_bits & 0x1 for i in infos):
+    """Refuse a zip (or a student's part of one) by the count, declared size or password of
+    the members that may be read; the rest (a 78 MB virtualenv, a data file) never counts."""
+    wanted = [i for i in infos if not i.is_dir() and may_be_read(i.filename)]
+    if len(wanted) > MAX_MEMBERS:
+        raise Refused(f"has more than {MAX_MEMBERS:,} Python files; not opened")
+    if sum(i.file_size for i in wanted if not i.filename.lower().endswith(".zip")) > max_bytes:
+        raise Refused(f"would expand to more than {size_text(max_bytes)} of Python files; not opened")
+    if any(i.flag_bits & 0x1 for i in wanted):
         raise Refused("is password-protected; not opened (upload it without a password)")
 
 
@@ -153,8 +169,9 @@ class Listing:
 
 
 def skip_kind(name: str, is_dir: bool) -> str | None:
-    """"clutter" for OS/editor leftovers, "hidden" for other dot-names, else None."""
-    if is_dir and name in CLUTTER_DIRS or not is_dir and (
+    """"clutter" for OS/editor leftovers and environment folders, "hidden" for other
+    dot-names, else None."""
+    if is_dir and (name in CLUTTER_DIRS or name in ENVIRONMENT_DIRS) or not is_dir and (
             name in CLUTTER_FILES or name.startswith("._") or name.endswith(".pyc")):
         return "clutter"
     return "hidden" if name.startswith(".") else None

@@ -14,6 +14,7 @@ import hashlib
 import io
 import os
 import re
+import unicodedata
 import stat
 import struct
 import time
@@ -26,12 +27,12 @@ from unittest import mock
 
 import pytest
 
-from grader.discovery import Discovery, Submission, discover, sanitise_id
+from grader.discovery import Discovery, Submission, discover, safe_file_name
 from grader.errors import InputError
 from grader.ziputil import MAX_MEMBERS, Refused, TooLarge, ZipReader, read_file
 
 MODULES = ("losses", "derivatives", "regression", "descent", "plots")
-ID_RE = re.compile(r"[A-Za-z0-9._@+-]{1,100}")
+FILE_RE = re.compile(r'[^<>:"/\\|?*\x00-\x1f\x7f]{1,100}')  # a file name on Linux, macOS and Windows
 
 # -- fixture builders ------------------------------------------------------------
 
@@ -169,10 +170,12 @@ def run(path: Path, *also_unchanged: Path, modules: tuple[str, ...] = MODULES,
         found = discover(path, list(modules), **limits)
     assert tree_state(*roots) == before, "discovery changed the input tree"
     ids = [s.student_id for s in found.submissions]
-    assert ids == sorted(ids)
-    assert len({i.casefold() for i in ids}) == len(ids)
+    assert ids == sorted(ids) and len(set(ids)) == len(ids)
+    file_ids = [s.file_id for s in found.submissions]
+    assert len({i.casefold() for i in file_ids}) == len(file_ids)   # one file each, on any system
     for s in found.submissions:
-        assert ID_RE.fullmatch(s.student_id) and not s.student_id.startswith("."), s.student_id
+        assert unicodedata.is_normalized("NFC", s.student_id)
+        assert FILE_RE.fullmatch(s.file_id) and not s.file_id.startswith(".") and s.file_id.strip(". ") == s.file_id
         assert re.fullmatch(r"[0-9a-f]{64}", s.fingerprint)
     return found
 
@@ -261,7 +264,7 @@ def test_bulk_zip_without_wrapper(tmp_path: Path) -> None:
 def test_single_student_folder_is_a_class_of_one(tmp_path: Path, folder: str) -> None:
     student = write_tree(tmp_path / "Zoë Smith", {**course("z", folder), "notes.txt": "hi\n"})
     found = run(student)
-    assert [(s.student_id, s.origin) for s in found.submissions] == [("Zoe_Smith", "Zoë Smith/")]
+    assert [(s.student_id, s.origin) for s in found.submissions] == [("Zoë Smith", "Zoë Smith/")]
     assert found.submissions[0].sources == sources("z")
     assert has(found.notes, "graded as one student's submission")
 
@@ -287,7 +290,7 @@ def test_student_folder_holding_their_upload_zip(tmp_path: Path) -> None:
     write_zip(subs / "alice_123_assignsubmission_file" / "upload.zip",
               course("alice", "alice/exercises/"))
     s = run(subs).submissions[0]
-    assert s.student_id == "alice_123_assignsubmission_file"
+    assert s.student_id == "alice" and s.lms["participant"] == "123"   # Moodle's folder name
     assert s.sources == sources("alice")
     assert s.problems == []
 
@@ -297,11 +300,11 @@ def test_near_miss_names_get_a_hint(tmp_path: Path) -> None:
     write_tree(subs / "alice", {"Losses.py": "x = 1\n", "derivatives (1).py": "y = 1\n",
                                 "regression.ipynb": "{}", "descent.py": "", "plots.py": "z = 1\n"})
     s = by_id(run(subs))["alice"]
-    assert s.sources == {"descent": "", "plots": "z = 1\n"}
+    # A downloaded copy's name is graded, with a note; other near misses get a hint.
+    assert s.sources == {"derivatives": "y = 1\n", "descent": "", "plots": "z = 1\n"}
+    assert has(s.notes, "derivatives (1).py was graded as derivatives.py")
     assert has(s.problems, "no losses.py found")
     assert has(s.problems, "Losses.py is not graded: the file must be named exactly losses.py")
-    assert has(s.problems, "derivatives (1).py is not graded: the file must be named exactly "
-                           "derivatives.py")
     assert has(s.problems, "regression.ipynb is not graded")
     assert has(s.problems, "descent.py is empty")
 
@@ -471,28 +474,31 @@ def test_ids_are_sanitised_and_collisions_kept_distinct(tmp_path: Path) -> None:
     awkward_names(subs)
     found = run(subs)           # run() checks ids are valid, unique ignoring case, sorted
     ids = {s.origin: s.student_id for s in found.submissions}
+    files = {s.origin: s.file_id for s in found.submissions}
     assert len(ids) == 11
-    assert ids["Zoë Smith/"] == "Zoe_Smith-2" or ids["Zoe Smith/"] == "Zoe_Smith-2"
-    assert ids["Zoe_Smith.zip"] == "Zoe_Smith"          # the unchanged name keeps its id
-    assert ids["a" * 150 + "/"] == "a" * 100
-    assert ids["王伟/"] != ids["李娜/"] and ids["王伟/"].startswith("student-")
-    assert ids["...zip"].startswith("student-")
-    assert ids["-rf ~/"] == "rf" and ids["o'brien; rm/"] == "o_brien_rm"
-    assert {ids["ALICE/"], ids["alice/"]} == {"ALICE", "alice-2"}
-    assert has(found.notes, "same student id")
-    assert has(found.notes, "changed to safe file names")
+    # The student id is the name as given; only what a file name cannot hold changes in file_id.
+    for origin, sid in ids.items():
+        assert sid == unicodedata.normalize("NFC", origin.removesuffix("/").removesuffix(".zip"))
+    assert files["王伟/"] == "王伟" and files["李娜/"] == "李娜"
+    assert files["Zoë Smith/"] == "Zoë Smith" and files["Zoe_Smith.zip"] == "Zoe_Smith"
+    assert files["a" * 150 + "/"] == "a" * 100
+    assert files["...zip"].startswith("student-")      # nothing usable is left of ".."
+    assert files["-rf ~/"] == "-rf ~" and files["o'brien; rm/"] == "o'brien; rm"
+    assert {files["ALICE/"], files["alice/"]} == {"ALICE", "alice-2"}
+    assert has(found.notes, "differ only in letter case")
     for s in found.submissions:            # each still gets its own files
         name = s.origin.removesuffix("/").removesuffix(".zip")
         assert s.sources["losses"] == f"# {name} losses\n"
 
 
-@pytest.mark.parametrize("raw, want", [("alice", "alice"), ("..", None), ("../../etc", "etc"),
-                                       ("a/b\\c", "a_b_c"), ("Åsa Öberg", "Asa_Oberg"),
-                                       (".hidden", "hidden"), ("x" * 300, "x" * 100),
-                                       ("a@b.c+d-e", "a@b.c+d-e")])
-def test_sanitise_id(raw: str, want: str | None) -> None:
-    got = sanitise_id(raw)
-    assert ID_RE.fullmatch(got) and not got.startswith(".")
+@pytest.mark.parametrize("raw, want", [("alice", "alice"), ("..", None), ("../../etc", "_.._etc"),
+                                       ("a/b\\c", "a_b_c"), ("Åsa Öberg", "Åsa Öberg"), ("佐藤花子", "佐藤花子"),
+                                       (".hidden", "hidden"), ("x" * 300, "x" * 100), ("taro_", "taro_"),
+                                       ("a@b.c+d-e", "a@b.c+d-e"), ("CON", "CON_"), ("x. ", "x"),
+                                       ("what?*", "what_"), ("tab\there", "tab_here")])
+def test_safe_file_name(raw: str, want: str | None) -> None:
+    got = safe_file_name(raw)
+    assert FILE_RE.fullmatch(got) and not got.startswith(".")
     if want is not None:
         assert got == want
 
@@ -603,18 +609,22 @@ def test_declared_size_bomb_is_refused(tmp_path: Path) -> None:
     found = run(subs)
     s = by_id(found)
     assert s["bomb"].sources == {}
-    assert has(s["bomb"].problems, "bomb.zip would expand to more than 50 MB; not opened")
+    assert has(s["bomb"].problems, "bomb.zip would expand to more than 50 MB of Python files; not opened")
     assert has(found.notes, "bomb: bomb.zip would expand to more than 50 MB")
     assert s["alice"].sources == sources("alice")
 
 
-def test_size_limit_counts_all_members(tmp_path: Path) -> None:
-    """Many modest members add up: the zip is refused by its total, not member by member."""
+def test_size_limit_counts_what_would_be_read(tmp_path: Path) -> None:
+    """Many modest Python files add up: the zip is refused by their total. Data files and
+    virtualenvs beside them are never read, so they never count, however large."""
     subs = tmp_path / "subs"
     data = {f"data/{i}.csv": "0" * 1000 for i in range(5)}
-    write_zip(subs / "bob.zip", {**course("bob"), **data})
-    bob = run(subs, max_unzipped_bytes=4000).submissions[0]
-    assert bob.sources == {} and has(bob.problems, "would expand to more than 3.90625 KB")
+    env = {f"venv/lib/site-packages/pkg{i}.py": "0" * 1000 for i in range(5)}
+    write_zip(subs / "ann.zip", {**course("ann"), **data, **env})
+    write_zip(subs / "bob.zip", {**course("bob"), **{f"extra/{i}.py": "0" * 1000 for i in range(5)}})
+    s = by_id(run(subs, max_unzipped_bytes=4000))
+    assert s["ann"].sources == sources("ann")
+    assert s["bob"].sources == {} and has(s["bob"].problems, "would expand to more than 3.90625 KB")
 
 
 def lying_size_bomb() -> bytes:
@@ -647,10 +657,10 @@ def test_zip_reader_caps_total_bytes_read() -> None:
 
 def test_too_many_members_is_refused(tmp_path: Path) -> None:
     subs = tmp_path / "subs"
-    write_zip(subs / "many.zip", [(f"f{i}", b"") for i in range(MAX_MEMBERS + 1)],
+    write_zip(subs / "many.zip", [(f"f{i}.py", b"") for i in range(MAX_MEMBERS + 1)],
               method=zipfile.ZIP_STORED)
     many = run(subs).submissions[0]
-    assert has(many.problems, f"more than {MAX_MEMBERS:,} entries")
+    assert has(many.problems, f"more than {MAX_MEMBERS:,} Python files")
 
 
 def test_bomb_nested_in_a_bulk_zip_only_costs_that_student(tmp_path: Path) -> None:
@@ -675,7 +685,7 @@ def test_bomb_nested_in_a_bulk_zip_only_costs_that_student(tmp_path: Path) -> No
 
 def test_bulk_student_folder_over_the_limit_only_costs_that_student(tmp_path: Path) -> None:
     bulk = write_zip(tmp_path / "class.zip", {**course("alice", "alice/"),
-                                              **course("bob", "bob/"), "bob/big.bin": "0" * 5000})
+                                              **course("bob", "bob/"), "bob/big.py": "0" * 5000})
     s = by_id(run(bulk, max_unzipped_bytes=4000))
     assert s["alice"].sources == sources("alice")
     assert s["bob"].sources == {} and has(s["bob"].problems, "bob/ would expand to more than")

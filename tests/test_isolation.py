@@ -33,7 +33,7 @@ TARGET = {kind: next(iter(spec)) for kind, spec in HOSTILE.items()}
 
 
 def _rows(out: Path) -> dict[str, dict[str, str]]:
-    return {r["student_id"]: r for r in csv.DictReader((out / "grades.csv").open())}
+    return {r["student_id"]: r for r in csv.DictReader((out / "grades.csv").open(encoding="utf-8-sig"))}
 
 
 @pytest.fixture(scope="module")

@@ -589,7 +589,7 @@ def graded(tmp_path_factory: pytest.TempPathFactory, course, isolated_sandbox: N
         write_folder(students / sid, _with(maker, attack))
     out = base / "out"
     proc = run_cli("grade", str(students), "--out", str(out), "--jobs", "1", "--quiet")
-    rows = {r["student_id"]: r for r in csv.DictReader((out / "grades.csv").open())} if proc.returncode == 0 else {}
+    rows = {r["student_id"]: r for r in csv.DictReader((out / "grades.csv").open(encoding="utf-8-sig"))} if proc.returncode == 0 else {}
     return {"proc": proc, "rows": rows, "points": course.points}
 
 

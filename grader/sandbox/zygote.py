@@ -248,8 +248,8 @@ class _Child:
             del sys.modules[name]
         modules: dict[str, Any] = {}
         errors = dict(skip)
-        for name in sources:
-            if name in skip:
+        for name in z.plan_modules:  # the student's own helper modules load when imported
+            if name not in sources or name in skip:
                 continue
             try:
                 modules[name] = import_module(name)
@@ -360,7 +360,8 @@ class Zygote:
             while True:
                 self._skip_struck(sub)
                 todo = [i for i, o in enumerate(sub.outcomes) if o is None]
-                pending_imports = [m for m in sources if m not in sub.skip and m not in sub.imported]
+                pending_imports = [m for m in self.plan_modules
+                                   if m in sources and m not in sub.skip and m not in sub.imported]
                 if not todo and (restarts or not pending_imports):
                     break
                 reason = None
@@ -408,7 +409,7 @@ class Zygote:
     def _attempt(self, sub: _Submission, todo: list[int], out_fd: int) -> None:
         """Fork one child for the calls in ``todo`` and read its results under deadlines."""
         lim = self.limits
-        imports = [m for m in sub.sources if m not in sub.skip]
+        imports = [m for m in self.plan_modules if m in sub.sources and m not in sub.skip]
         expected: list[tuple[str, Any]] = [("m", m) for m in imports] + [("i", i) for i in todo]
         memory = self._address_space() + (lim.memory_mb << 20)
         cpu_left = lim.cpu_seconds - sub.cpu_used()

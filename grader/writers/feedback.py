@@ -67,6 +67,10 @@ def render(result: StudentResult, *, title: str, show_inputs: bool = False,
         lines += [f"- Your code reached the {lim} limit; the tests it was running score 0."
                   for lim in result.limits_hit]
         lines.append("")
+    if result.notes:
+        lines.append("## How your files were read")
+        lines += [f"- {n}" for n in result.notes]
+        lines.append("")
     lines += ["## Points per function", "", "| function | points | result |", "|---|---:|---|"]
     for f in result.functions:
         lines.append(f"| `{f.function}` | {fmt(f.earned)} / {fmt(f.points)} | {STATUS.get(f.status, f.status)} "

@@ -28,11 +28,11 @@ def results_dict(result: StudentResult, *, show_hidden_values: bool = False,
             "visibility": "visible" if t.public else "after_published",
         })
     lines = [f"Total: {result.total:g} / {result.max_total:g}"]
-    lines += [f"Note: {p}" for p in result.problems]
+    lines += [f"Note: {p}" for p in [*result.problems, *result.notes]]
     lines += [f"{m}: {e}" for m, e in sorted(result.module_errors.items())]
     data: dict[str, Any] = {
-        "score": round(result.total, 4),
-        "max_score": round(result.max_total, 4),
+        "score": result.total,  # already rounded by the one rule (grader.scoring.round_points)
+        "max_score": result.max_total,
         "output": "\n".join(lines),
         "stdout_visibility": "hidden",
         "visibility": "visible",

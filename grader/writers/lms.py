@@ -1,7 +1,10 @@
 """Grade-import CSVs for learning platforms (Canvas, Moodle).
 
-Our student id (the submission folder's name) is taken to be the student's
-login name on the platform, so each file identifies students by login only.
+A student graded from a platform's own bulk download carries that platform's
+identifiers (recovered from the download's file or folder names), and the
+exports use them: Canvas's numeric user id, Moodle's participant id. Anyone
+else is identified by our student id (the submission folder's name, as given),
+taken to be the student's login name on the platform.
 Rows are sorted by student id and points are written like ``grades.csv``
 (:func:`grader.writers.grades_csv.fmt`: at most two decimals, no trailing zeros).
 
@@ -14,9 +17,11 @@ Canvas (``grades-canvas.csv``)
         alice,,,alice,,52.5
 
     ``Student`` holds our id (Canvas shows it in the import preview; the real
-    name stays as Canvas has it), ``ID`` (Canvas's numeric user id), ``SIS User
-    ID`` and ``Section`` are left empty, and ``SIS Login ID`` holds our id, which
-    is what Canvas matches the student on. The second row gives the assignment's
+    name stays as Canvas has it). ``ID`` holds Canvas's numeric user id when the
+    submissions came from Canvas's "Download Submissions" zip (each file name
+    carries it), and Canvas matches on it; otherwise ``ID`` is empty and ``SIS
+    Login ID`` holds our id, which Canvas then matches on. ``SIS User ID`` and
+    ``Section`` are left empty. The second row gives the assignment's
     points possible, like an export does. Import with Grades > Import, choose the
     file, and check the preview. A column whose name matches an existing
     assignment updates it; any other name creates a new assignment, so pass the
@@ -25,7 +30,17 @@ Canvas (``grades-canvas.csv``)
     listed in the preview for the instructor to pair by hand.
 
 Moodle (``grades-moodle.csv``)
-    For Grades > Import > CSV file::
+    When every student came from Moodle's "Download all submissions" (folders
+    ``Full Name_12345_assignsubmission_file_``), the file is the assignment's
+    grading worksheet, matched on Moodle's participant id::
+
+        Identifier,Full name,Grade,Maximum Grade,Feedback comments
+        Participant 12345,Sato Hanako,52.5,70,52.5 / 70 points (autograded). ...
+
+    Upload it from the assignment: View all submissions > Grading action >
+    Upload grading worksheet (tick "Allow updating records that have been
+    modified more recently in Moodle" when re-grading). Otherwise it is a
+    gradebook import, for Grades > Import > CSV file::
 
         Username,<assignment>,Feedback
         alice,52.5,52.5 / 70 points (autograded). ...
@@ -49,6 +64,7 @@ from grader.writers.grades_csv import fmt
 CANVAS_FIXED = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
 CANVAS_POINTS_LABEL = "    Points Possible"  # as Canvas writes it in its own exports
 MOODLE_ID = "Username"
+MOODLE_WORKSHEET = ["Identifier", "Full name", "Grade", "Maximum Grade", "Feedback comments"]
 MOODLE_FEEDBACK = "Feedback"
 MAX_NAMED = 6  # feedback names at most this many unfinished functions
 
@@ -64,7 +80,8 @@ def render_canvas(results: list[StudentResult], *, assignment: str, points_possi
     w.writerow([*CANVAS_FIXED, assignment])
     w.writerow([CANVAS_POINTS_LABEL, "", "", "", "", fmt(points_possible)])
     for r in _sorted(results):
-        w.writerow([r.student_id, "", "", r.student_id, "", fmt(r.total)])
+        canvas_id = r.lms.get("user_id", "") if r.lms.get("platform") == "canvas" else ""
+        w.writerow([r.student_id, canvas_id, "", "" if canvas_id else r.student_id, "", fmt(r.total)])
     return buf.getvalue()
 
 
@@ -87,9 +104,16 @@ def feedback_line(r: StudentResult) -> str:
 
 
 def render_moodle(results: list[StudentResult], *, assignment: str) -> str:
-    """Moodle grade-import CSV: username, points for ``assignment``, one-line feedback."""
+    """Moodle CSV: the assignment's grading worksheet when every student came from Moodle's
+    bulk download (participant ids), else a gradebook import (username, points, feedback)."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
+    if results and all(r.lms.get("platform") == "moodle" for r in results):
+        w.writerow(MOODLE_WORKSHEET)
+        for r in _sorted(results):
+            w.writerow([f"Participant {r.lms['participant']}", r.student_id, fmt(r.total), fmt(r.max_total),
+                        feedback_line(r)])
+        return buf.getvalue()
     w.writerow([MOODLE_ID, assignment, MOODLE_FEEDBACK])
     for r in _sorted(results):
         w.writerow([r.student_id, fmt(r.total), feedback_line(r)])
