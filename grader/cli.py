@@ -8,33 +8,122 @@ one-line ``Error: ...`` messages with the exit codes documented in the README
 from __future__ import annotations
 
 import argparse
+import errno
 import os
+import re
 import sys
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
-from grader import errors
+from grader import errors, paths
 from grader.config import Course, load_course
+from grader.fsutil import is_inside
 
 PROJECT = Path(__file__).resolve().parent.parent
 
 
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse, with a bad command line reported as one ``Error: ...`` line (exit 2) instead
+    of the usage block; ``--help`` shows the usage."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(errors.EXIT_USAGE, f"Error: {message} (see `{self.prog} --help`)\n")
+
+
 def _course(arg: str | None) -> Course:
     if arg:
+        paths.course_file(Path(arg))
         return load_course(Path(arg))
     here = Path.cwd() / "course.yml"
     return load_course(here if here.is_file() else PROJECT / "course.yml")
 
 
-def _jobs(value: str) -> int:
-    n = int(value)
-    if n < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
+def _whole(value: str, least: int) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
+    if n < least:
+        raise argparse.ArgumentTypeError(f"must be at least {least}, got {n}")
     return n
+
+
+def _jobs(value: str) -> int:
+    """A count of at least 1 (workers, students)."""
+    return _whole(value, 1)
+
+
+def _count(value: str) -> int:
+    """A count of at least 0 (0 skips that part)."""
+    return _whole(value, 0)
+
+
+def check_paths(args: argparse.Namespace) -> None:
+    """Every user-supplied path that needs no course, checked before the command runs
+    (see :mod:`grader.paths`); a wrong one is a one-line error and nothing is written."""
+    command = getattr(args, "command", None)
+    if command == "grade":
+        out = Path(args.out)
+        paths.submissions(Path(args.submissions), out)
+        paths.output_folder(out, "--out")
+        if args.gradebook:
+            paths.gradebook(Path(args.gradebook))
+    elif command == "release":
+        paths.output_folder(Path(args.out_dir), "the release folder")
+    elif command == "nbgrader":
+        paths.output_folder(Path(args.out_dir), "the nbgrader course folder")
+    elif command == "gradescope":
+        paths.output_file(Path(args.out_zip), "the autograder archive", parent_must_exist=True)
+    elif command == "gradescope-run":
+        root = Path(args.root)
+        if not root.is_dir():
+            raise errors.InputError(f"--root {root}: no such folder (the autograder folder holding submission/)")
+        paths.output_folder(root / "results", "the results folder")
+    elif command == "bench" and args.json:
+        paths.output_file(Path(args.json), "--json")
+
+
+def _outputs(args: argparse.Namespace) -> list[Path]:
+    """The paths the command writes, as given on its command line."""
+    command = getattr(args, "command", None)
+    if command == "gradescope-run":
+        return [Path(args.root) / "results"]
+    if command == "bench":
+        return [Path(args.json) if args.json else Path("benchmarks/results")]
+    return [Path(v) for a in ("out", "gradebook", "out_dir", "out_zip") if (v := getattr(args, a, None))]
+
+
+# OSErrors raised by the core that are the user's to fix: the file system around us
+# refuses (permissions, a full disk or quota, a read-only mount) wherever it happens, or
+# a path inside the command's outputs is in the way (a file where a folder goes, a
+# folder removed while the command ran). Any other OSError is a bug: traceback, exit 70.
+_REFUSED = {errno.EACCES, errno.EPERM, errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EFBIG}
+_IN_THE_WAY = {errno.ENOENT, errno.ENOTDIR, errno.EISDIR, errno.EEXIST, errno.ELOOP, errno.ENAMETOOLONG,
+               errno.EMLINK}
+_ATOMIC_TMP = re.compile(r"^\.(.+)\.[A-Za-z0-9_]+\.tmp$")  # grader.fsutil.atomic_write's temporary file
+
+
+def _os_error_message(exc: OSError, args: argparse.Namespace) -> str | None:
+    """``cannot write <path>: <reason>`` for an OSError that is not a bug, else None."""
+    outputs = _outputs(args)
+    reason = exc.strerror or str(exc)
+    if exc.filename is None:  # e.g. a write() on a full disk: no file name to show
+        if exc.errno not in _REFUSED:
+            return None
+        return f"cannot write {outputs[0] if outputs else 'the output'}: {reason}"
+    path = Path(os.fsdecode(exc.filename))
+    if m := _ATOMIC_TMP.match(path.name):
+        path = path.with_name(m.group(1))
+    if any(is_inside(path, out) for out in outputs):
+        return f"cannot write {path}: {reason}" if exc.errno in _REFUSED | _IN_THE_WAY else None
+    return f"cannot use {path}: {reason}" if exc.errno in _REFUSED else None
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
     course = _course(args.course)
+    paths.class_not_empty(Path(args.submissions), course)
     from grader.runner import ClassGrader, summary_text
 
     out = Path(args.out)
@@ -99,7 +188,12 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
         raise NbgraderMissing()
     for module in args.skip_module or []:
+        if module not in course.modules:
+            raise errors.UsageError(f"--skip-module {module}: no such module (the course has: "
+                                    f"{', '.join(course.modules)})")
         course = without_module(course, module)
+    if not course.modules:
+        raise errors.UsageError("--skip-module: every module is left out; nothing to grade")
     json_path = Path(args.json) if args.json else Path("benchmarks/results") / f"bench-{args.students}-{int(time.time())}.json"
     runs = run_benchmarks(course, args.students, jobs=args.jobs, baseline_sample=args.baseline_sample,
                           student_runs=args.student_runs, nbgrader_sample=nb_sample, full_only=args.full_only,
@@ -130,7 +224,7 @@ def cmd_gradescope_run(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="grader", description="Grade the loss-function exercise set.")
+    p = ArgumentParser(prog="grader", description="Grade the loss-function exercise set.")
     p.add_argument("--course", help="path to course.yml (default: ./course.yml, else the project's)")
     sub = p.add_subparsers(dest="command", required=True)
 
@@ -159,13 +253,13 @@ def build_parser() -> argparse.ArgumentParser:
     b = sub.add_parser("bench", help="measure grading speed on a synthetic class against the naive baseline")
     b.add_argument("--students", type=_jobs, default=1000, help="class size (default 1000)")
     b.add_argument("--jobs", type=_jobs, default=min(2, os.cpu_count() or 1))
-    b.add_argument("--baseline-sample", type=int, default=20,
+    b.add_argument("--baseline-sample", type=_count, default=20,
                    help="students graded the naive way to time the baseline (0 to skip)")
-    b.add_argument("--student-runs", type=int, default=7, help="timed runs of the student's pytest (0 to skip)")
+    b.add_argument("--student-runs", type=_count, default=7, help="timed runs of the student's pytest (0 to skip)")
     b.add_argument("--skip-module", action="append", help="leave a module out of the course (repeatable)")
     b.add_argument("--full-only", action="store_true",
                    help="skip the second run without the plots module")
-    b.add_argument("--nbgrader-sample", type=int, default=None,
+    b.add_argument("--nbgrader-sample", type=_count, default=None,
                    help="students also graded by nbgrader's own autograde, on the run without plots "
                         "(default 5 where nbgrader is installed; 0 to skip)")
     b.add_argument("--json", help="where to write the figures (default benchmarks/results/bench-N-TIME.json)")
@@ -190,10 +284,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     plugins_cli.register(parser)
     args = parser.parse_args(argv)
     try:
+        check_paths(args)
         return int(args.func(args))
     except errors.GraderError as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("Interrupted; finished students are saved, run the same command to resume.", file=sys.stderr)
-        return 130
+        return errors.EXIT_INTERRUPTED
+    except BrokenPipeError:  # `grader check ... | head`: the reader has gone, nothing to say
+        try:
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - so the exit flush does not fail again
+        except OSError:
+            pass
+        return errors.EXIT_OK
+    except OSError as exc:
+        message = _os_error_message(exc, args)
+        if message is None:
+            return _internal_error()
+        print(f"Error: {message}", file=sys.stderr)
+        return errors.EXIT_INPUT
+    except Exception:
+        return _internal_error()
+
+
+def _internal_error() -> int:
+    """A bug in the grader: the traceback, then one line saying so (exit 70)."""
+    traceback.print_exc()
+    print("grader: internal error (a bug in the grader, not in your input): please report it with the "
+          "traceback above.", file=sys.stderr)
+    return errors.EXIT_INTERNAL

@@ -8,6 +8,7 @@ EXIT_CONFIG = 3         # course.yml missing or invalid
 EXIT_INPUT = 4          # submissions path or another input unusable
 EXIT_FAILED = 5         # `grader check`/`verify`: the implementation lost points
 EXIT_INTERNAL = 70      # a bug in the grader: please report it
+EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT)
 
 
 class GraderError(Exception):
@@ -26,6 +27,12 @@ class InputError(GraderError):
     """A path given on the command line cannot be used."""
 
     exit_code = EXIT_INPUT
+
+
+class UsageError(GraderError):
+    """A command-line value argparse cannot judge alone (it depends on the course)."""
+
+    exit_code = EXIT_USAGE
 
 
 class WireError(ValueError):

@@ -1,12 +1,21 @@
 """Gradescope autograder: ``grader gradescope OUT.zip`` builds the archive, and
 ``grader gradescope-run`` is what its ``run_autograder`` calls.
 
-The archive holds ``setup.sh`` (installs Python and this project into a venv),
-``run_autograder``, and ``source/`` (the grader package, the solutions and
-course.yml). ``run_autograder`` grades ``<root>/submission`` with the same
-sandbox and limits as ``grader grade`` and writes ``<root>/results/results.json``.
-The root is ``/autograder`` on Gradescope and ``$AUTOGRADER_ROOT`` elsewhere,
-so the whole flow can be tested on any machine.
+Gradescope unzips the archive into ``/autograder/source`` and runs ``setup.sh``
+from there once, when it builds the image; it copies ``run_autograder`` to
+``/autograder/run_autograder`` and runs it for every submission, with the
+student's files in ``/autograder/submission``; results go to
+``/autograder/results/results.json``.
+
+So the archive is the project itself, flat: ``setup.sh`` and ``run_autograder``
+next to ``pyproject.toml``, ``course.yml``, ``grader/``, ``solutions/`` and
+``exercises/``, and ``/autograder/source`` is an installable project.
+``setup.sh`` makes a venv at ``<root>/venv`` with the system's ``python3`` and
+pip-installs its own folder into it (dependencies from PyPI), needing
+nothing of this project's own environment. ``run_autograder`` runs the venv's
+``grader`` script, which grades ``<root>/submission`` with the same sandbox and
+limits as ``grader grade``. The root is ``/autograder`` on Gradescope and
+``$AUTOGRADER_ROOT`` when set, so the whole flow can be run on any machine.
 """
 
 from __future__ import annotations
@@ -25,24 +34,47 @@ from grader.scoring import score
 from grader.writers.gradescope import results_dict
 
 SETUP_SH = """#!/usr/bin/env bash
-# Gradescope runs this once when the autograder image is built.
+# Gradescope runs this once, from the unzipped archive (/autograder/source), when it
+# builds the autograder image. It installs this folder, a Python project, into a venv.
 set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="${AUTOGRADER_ROOT:-/autograder}"
-if ! command -v python3 >/dev/null 2>&1 || ! python3 -m venv --help >/dev/null 2>&1; then
-  apt-get update -qq && apt-get install -y -qq python3 python3-venv python3-pip
+VENV="$ROOT/venv"
+if [ ! -f "$HERE/pyproject.toml" ]; then
+  echo "setup.sh: $HERE/pyproject.toml is missing: unzip the whole archive into one folder" >&2
+  exit 1
 fi
-python3 -m venv "$ROOT/venv"
-"$ROOT/venv/bin/pip" install --quiet --upgrade pip
-"$ROOT/venv/bin/pip" install --quiet "$ROOT/source"
+if ! command -v python3 >/dev/null 2>&1 || ! python3 -m venv --clear "$VENV" >/dev/null 2>&1; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq && apt-get install -y -qq python3 python3-venv python3-pip
+  python3 -m venv --clear "$VENV"
+fi
+if ! "$VENV/bin/python" -c 'import sys; sys.exit(sys.version_info < (3, 10))'; then
+  echo "setup.sh: Python 3.10 or newer is needed, python3 is $(python3 --version 2>&1)" \\
+       "(choose a newer Ubuntu base image)" >&2
+  exit 1
+fi
+"$VENV/bin/python" -m pip install --quiet --upgrade pip
+"$VENV/bin/python" -m pip install --progress-bar off "$HERE"
+"$VENV/bin/grader" --help >/dev/null  # the command runs: the install is complete
+echo "setup.sh: installed the grader into $VENV"
 """
 
 RUN_AUTOGRADER = """#!/usr/bin/env bash
-# Gradescope runs this for every submission.
+# Gradescope copies this to /autograder/run_autograder and runs it for every
+# submission, from any folder: it grades <root>/submission into
+# <root>/results/results.json with the venv setup.sh made.
 set -uo pipefail
 ROOT="${AUTOGRADER_ROOT:-/autograder}"
-PY="${GRADER_PYTHON:-$ROOT/venv/bin/python}"
-cd "$ROOT/source"
-exec "$PY" -m grader --course "$ROOT/source/course.yml" gradescope-run --root "$ROOT"
+GRADER="$ROOT/venv/bin/grader"
+if [ ! -x "$GRADER" ]; then
+  echo "run_autograder: $GRADER not found: setup.sh did not finish" >&2
+  exit 1
+fi
+cd "$ROOT"
+# The venv's own script, not `python -m grader` from source/: the grader then runs from
+# site-packages, and the sandbox hides that copy's grader/ and solutions/ from submissions.
+exec "$GRADER" --course "$ROOT/source/course.yml" gradescope-run --root "$ROOT"
 """
 
 _SOURCE_GLOBS = ("grader/**/*.py", "grader/student/**/*", "solutions/*.py", "exercises/*.py")
@@ -50,7 +82,8 @@ _SOURCE_FILES = ("course.yml", "pyproject.toml", "README.md")
 
 
 def build_archive(course: Course, out: Path) -> list[str]:
-    """Write the autograder zip; returns the member names."""
+    """Write the autograder zip (the project, flat, with ``setup.sh`` and
+    ``run_autograder`` at the top); returns the member names."""
     root = course.root
     buf = io.BytesIO()
     names: list[str] = []
@@ -67,7 +100,7 @@ def build_archive(course: Course, out: Path) -> list[str]:
         for path in sorted(files):
             if not path.is_file():
                 raise InputError(f"{path}: missing; cannot build the autograder")
-            arc = "source/" + path.relative_to(root).as_posix()
+            arc = path.relative_to(root).as_posix()
             info = zipfile.ZipInfo(arc, date_time=(2020, 1, 1, 0, 0, 0))
             info.external_attr = 0o100644 << 16
             info.compress_type = zipfile.ZIP_DEFLATED

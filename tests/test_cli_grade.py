@@ -52,10 +52,25 @@ def test_sample_class_grades_as_expected(sample_run) -> None:
     assert (out / "grades.csv").read_text() == EXPECTED.read_text()
 
 
+def test_one_total_everywhere(sample_run) -> None:
+    """The one rounding rule: grades.csv, results/<id>.json and the feedback show the same
+    total for every student (2 decimals, rounded once from the exact sum)."""
+    _, out = sample_run
+    rows = list(csv.DictReader((out / "grades.csv").open(encoding="utf-8-sig")))
+    fractional = 0
+    for row in rows:
+        data = json.loads((out / "results" / f"{row['file_id']}.json").read_text(encoding="utf-8"))
+        assert data["score"] == float(row["total"]) and round(data["score"], 2) == data["score"]
+        feedback = (out / "feedback" / f"{row['file_id']}.md").read_text(encoding="utf-8")
+        assert f"**Total: {row['total']} / {row['max_total']}**" in feedback
+        fractional += "." in row["total"]
+    assert fractional >= 3  # the rule is exercised by totals that are not whole numbers
+
+
 def test_grades_csv_columns(sample_run, course) -> None:
     _, out = sample_run
     rows = list(csv.DictReader((out / "grades.csv").open(encoding="utf-8-sig")))
-    assert list(rows[0]) == ["student_id", "total", "max_total", *course.functions, "status"]
+    assert list(rows[0]) == ["student_id", "total", "max_total", *course.functions, "status", "file_id"]
     for row in rows:
         assert row["status"] in {"ok", "partial", "error", "timeout"}
         parts = sum(float(row[f]) for f in course.functions)

@@ -14,10 +14,10 @@ import hashlib
 import io
 import os
 import re
-import unicodedata
 import stat
 import struct
 import time
+import unicodedata
 import warnings
 import zipfile
 from collections.abc import Iterator
@@ -853,3 +853,17 @@ def test_discovering_reads_each_student_only_when_iterated(tmp_path: Path) -> No
         again = list(found.read(only={"bo"}))  # a second pass: only those asked for, no new notes
         assert [s.student_id for s in again] == ["bo"] and found.notes == notes
         assert again[0].fingerprint == first[1].fingerprint
+
+
+def test_nfc_and_nfd_spellings_are_one_student_and_reported(tmp_path: Path) -> None:
+    """macOS writes 山田だいち decomposed (NFD): the same student as the composed spelling.
+    Both present is a duplicate, reported, never two students or a silent rename."""
+    subs = tmp_path / "subs"
+    nfc = "山田だいち"
+    nfd = unicodedata.normalize("NFD", nfc)
+    write_tree(subs / nfd, course("nfd"))
+    write_zip(subs / f"{nfc}.zip", course("nfc"))
+    found = run(subs)
+    assert [s.student_id for s in found.submissions] == [nfc]
+    assert found.submissions[0].sources == sources("nfd")          # the folder is graded
+    assert has(found.notes, f"duplicate submission {nfc!r}")

@@ -151,7 +151,7 @@ def test_gallery_keeps_eight_students_per_function_sorted(tmp_path: Path, graded
     results = []
     for i in (11, 3, 7, 0, 9, 1, 5, 10, 2, 8, 4, 6):
         sid = f"s{i:02d}"
-        results.append(dataclasses.replace(bob, student_id=sid))
+        results.append(dataclasses.replace(bob, student_id=sid, file_id=sid))
         (tmp_path / sid).mkdir()
         (tmp_path / sid / "plots.plot_log_penalty-x.png").write_bytes(png)
     found = figure_files.gallery(results, tmp_path, ["plots.plot_log_penalty", "plots.plot_fit"])

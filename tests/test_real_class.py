@@ -254,7 +254,7 @@ def colab_notebook(correct: dict[str, str]) -> bytes:
         ("markdown", "# 課題1: 損失関数\n二乗和誤差から始める。", {}),
         ("code", "!pip install -q numpy\n%matplotlib inline\nfrom google.colab import drive", {}),
     ]
-    for m, text in correct.items():
+    for text in correct.values():
         cells.append(("code", text, {}))
         cells.append(("code", "print('試しに実行', 1 + 1)\nassert True", {}))
     cells.append(("code", "import matplotlib.pyplot as plt\nplt.show()", {}))

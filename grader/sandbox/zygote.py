@@ -761,6 +761,18 @@ def _decode_plan(plain: list[Any]) -> list[PlanCall]:
     ]
 
 
+def _hidden(project: str, grader_dir: str) -> list[str]:
+    """The grader and every copy of the solutions Python could find: this project's, and
+    any installed beside it (a venv may hold a regular install next to a checkout)."""
+    found = [grader_dir, os.path.join(project, "solutions")]
+    for entry in sys.path:
+        for name in ("grader", "solutions"):
+            path = os.path.join(entry or ".", name)
+            if entry and os.path.isdir(path) and path not in found:
+                found.append(path)
+    return found
+
+
 def per_process_limits(limits: Limits) -> str:
     """The warning that limits are enforced per process: cgroup v2 limits are not used."""
     return (f"limits are per process, not per submission (no cgroup limits): memory {limits.memory_mb} MB "
@@ -796,7 +808,7 @@ def main(argv: list[str] | None = None) -> int:
     iso = namespaces.isolate(
         limits.scratch_mb,
         protect=[] if in_site else [project],
-        hide=[grader_dir, os.path.join(project, "solutions")],
+        hide=_hidden(project, grader_dir),
     )
     try:
         return _serve(rfd, wfd, plan, limits, iso, warnings, caps)
