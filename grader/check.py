@@ -59,7 +59,10 @@ def run_in_sandbox(course: Course, plan: Plan, sub: Submission) -> tuple[list[Ou
 
 def preload_for(course: Course) -> tuple[str, ...]:
     """Modules the sandboxed worker imports before it seals itself off."""
-    return ("matplotlib", "grader.figures") if "plots" in course.modules else ()
+    from grader.suites import load_tests
+
+    figures = any(t.check == "figure" for t in load_tests(list(course.modules)))
+    return ("matplotlib", "grader.figures") if figures else ()
 
 
 def check_one(course: Course, path: Path) -> tuple[str, StudentResult]:

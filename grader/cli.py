@@ -32,12 +32,26 @@ class ArgumentParser(argparse.ArgumentParser):
         self.exit(errors.EXIT_USAGE, f"Error: {message} (see `{self.prog} --help`)\n")
 
 
-def _course(arg: str | None) -> Course:
+def _course(arg: str | None, assignment: str | None = None, *, required: bool = True) -> Course:
+    """The course (``--course``, else ./course.yml, else the project's) as the assignment
+    asked for; a course of several assignments needs ``--assignment`` (the error lists them)."""
     if arg:
         paths.course_file(Path(arg))
-        return load_course(Path(arg))
-    here = Path.cwd() / "course.yml"
-    return load_course(here if here.is_file() else PROJECT / "course.yml")
+        path = Path(arg)
+    else:
+        here = Path.cwd() / "course.yml"
+        path = here if here.is_file() else PROJECT / "course.yml"
+    course = load_course(path, assignment=assignment)
+    if required and assignment is None and len(course.assignments) > 1:
+        raise errors.UsageError("this course has several assignments: choose one with --assignment "
+                                f"({', '.join(course.assignments)})")
+    return course
+
+
+def _assignment_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--assignment", default=None,
+                        help="the course's assignment (problem set), e.g. ps1; needed when course.yml "
+                             "has several (it is also the nbgrader assignment name)")
 
 
 def _whole(value: str, least: int) -> int:
@@ -122,7 +136,12 @@ def _os_error_message(exc: OSError, args: argparse.Namespace) -> str | None:
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
-    course = _course(args.course)
+    course = _course(args.course, args.assignment)
+    if args.gradebook:  # refused before any grading, not after
+        from grader.gradebook import check_assignment
+
+        check_assignment(Path(args.gradebook), course.assignment,
+                         create_assignment=getattr(args, "create_assignment", False))
     paths.class_not_empty(Path(args.submissions), course)
     from grader.runner import ClassGrader, summary_text
 
@@ -150,7 +169,7 @@ def _extra_outputs(args: argparse.Namespace, course: Course, grader: object, sum
 def cmd_check(args: argparse.Namespace) -> int:
     from grader.check import check_one
 
-    course = _course(args.course)
+    course = _course(args.course, args.assignment)
     text, result = check_one(course, Path(args.path))
     print(text)
     return errors.EXIT_OK if result.total == result.max_total else errors.EXIT_FAILED
@@ -159,7 +178,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_release(args: argparse.Namespace) -> int:
     from grader.release import release
 
-    course = _course(args.course)
+    course = _course(args.course, args.assignment)
     written = release(course, Path(args.out_dir), force=args.force)
     print(f"Wrote the student copy to {args.out_dir} ({len(written)} files).")
     print(f"Students run:  cd {args.out_dir} && pytest")
@@ -169,7 +188,7 @@ def cmd_release(args: argparse.Namespace) -> int:
 def cmd_stubs(args: argparse.Namespace) -> int:
     from grader.stubgen import write
 
-    course = _course(args.course)
+    course = _course(args.course, required=False)  # stubs for every solution module, whatever the assignment
     for path in write(course.root):
         print(f"wrote {path}")
     return errors.EXIT_OK
@@ -181,7 +200,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     from grader.bench import render, run_benchmarks, without_module, write_json
     from grader.bench_nbgrader import available
 
-    course = _course(args.course)
+    course = _course(args.course, args.assignment, required=False)
     nb_sample = args.nbgrader_sample if args.nbgrader_sample is not None else (5 if available() else 0)
     if nb_sample and not available():
         from grader.nbgrader_export import NbgraderMissing
@@ -204,10 +223,29 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return errors.EXIT_OK
 
 
+def cmd_term(args: argparse.Namespace) -> int:
+    from grader.fsutil import atomic_write
+    from grader.term import read_graded, render
+
+    course = _course(args.course, required=False)
+    graded = [read_graded(Path(folder)) for folder in args.graded]
+    out = Path(args.out)
+    atomic_write(out, render(graded, order=list(course.assignments)))
+    print(f"Wrote {out}: {len(graded)} assignment(s), "
+          f"{len({s for g in graded for s in g.totals})} student(s).")
+    return errors.EXIT_OK
+
+
+def cmd_nbgrader(args: argparse.Namespace) -> int:
+    from grader import plugins_cli
+
+    return plugins_cli.run_nbgrader(args, _course(args.course, args.assignment))
+
+
 def cmd_gradescope(args: argparse.Namespace) -> int:
     from grader.gradescope_autograder import build_archive
 
-    course = _course(args.course)
+    course = _course(args.course, args.assignment)
     names = build_archive(course, Path(args.out_zip))
     print(f"Wrote {args.out_zip} ({len(names)} files). Upload it as the autograder of a "
           "Gradescope programming assignment (Ubuntu base image).")
@@ -217,7 +255,7 @@ def cmd_gradescope(args: argparse.Namespace) -> int:
 def cmd_gradescope_run(args: argparse.Namespace) -> int:
     from grader.gradescope_autograder import run
 
-    course = _course(args.course)
+    course = _course(args.course, args.assignment)
     data = run(course, Path(args.root))
     print(f"score {data['score']} / {data['max_score']}")
     return errors.EXIT_OK
@@ -238,16 +276,24 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--format", action="append", choices=["csv", "canvas", "moodle"], default=None,
                    help="also write grades for a learning platform (repeatable); grades.csv is always written")
     g.add_argument("--gradebook", help="also record scores in this nbgrader gradebook (.db)")
-    g.add_argument("--assignment", default="ps1", help="assignment name for --gradebook/LMS exports")
+    _assignment_arg(g)
+    g.add_argument("--lms-column", default=None,
+                   help="the assignment's name on Canvas or Moodle (default: its title in course.yml)")
+    g.add_argument("--overwrite", action="store_true",
+                   help="--gradebook: also replace scores higher than this run's (never for a student graded error)")
+    g.add_argument("--create-assignment", action="store_true",
+                   help="--gradebook: create the assignment (or a new gradebook file) if it does not exist")
     g.set_defaults(func=cmd_grade)
 
     c = sub.add_parser("check", help="grade one student's folder and print the full result")
     c.add_argument("path")
+    _assignment_arg(c)
     c.set_defaults(func=cmd_check)
 
     r = sub.add_parser("release", help="write the student copy (stubs, public tests, README)")
     r.add_argument("out_dir")
     r.add_argument("--force", action="store_true", help="write into a non-empty folder")
+    _assignment_arg(r)
     r.set_defaults(func=cmd_release)
 
     b = sub.add_parser("bench", help="measure grading speed on a synthetic class against the naive baseline")
@@ -263,14 +309,22 @@ def build_parser() -> argparse.ArgumentParser:
                    help="students also graded by nbgrader's own autograde, on the run without plots "
                         "(default 5 where nbgrader is installed; 0 to skip)")
     b.add_argument("--json", help="where to write the figures (default benchmarks/results/bench-N-TIME.json)")
+    b.add_argument("--assignment", default=None, help="the course's assignment to measure (default: the first)")
     b.set_defaults(func=cmd_bench)
 
     gs = sub.add_parser("gradescope", help="build a Gradescope autograder archive")
     gs.add_argument("out_zip")
+    _assignment_arg(gs)
     gs.set_defaults(func=cmd_gradescope)
     gr = sub.add_parser("gradescope-run", help="(inside the autograder) grade ROOT/submission")
     gr.add_argument("--root", default="/autograder")
+    _assignment_arg(gr)
     gr.set_defaults(func=cmd_gradescope_run)
+
+    t = sub.add_parser("term", help="one table of every student's total per assignment and overall")
+    t.add_argument("graded", nargs="+", help="output folders of `grader grade` runs, one per assignment")
+    t.add_argument("--out", default="term.csv", help="the CSV to write (default: term.csv)")
+    t.set_defaults(func=cmd_term)
 
     s = sub.add_parser("stubs", help="regenerate exercises/ from solutions/")
     s.set_defaults(func=cmd_stubs)
@@ -281,7 +335,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     from grader import plugins_cli
 
-    plugins_cli.register(parser)
+    plugins_cli.register(parser, cmd_nbgrader)
     args = parser.parse_args(argv)
     try:
         check_paths(args)

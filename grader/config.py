@@ -2,6 +2,12 @@
 
 ``load_course(path)`` returns a :class:`Course` or raises :class:`ConfigError`
 with one line naming the file and the key. Unknown keys are errors.
+
+A course is a sequence of assignments (problem sets), each with a title and
+its modules -> functions -> points (``assignments:``); a course.yml with only
+a top-level ``modules:`` is a course of one assignment. A :class:`Course` is
+one assignment of the course, chosen by ``load_course(path, assignment=...)``
+(the first one when none is named), with every other setting shared.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from typing import Any
 
 import yaml
 
-from grader.errors import ConfigError
+from grader.errors import ConfigError, UsageError
 from grader.sandbox.limits import Limits
 
 
@@ -57,9 +63,34 @@ def _modules(v: Any) -> str | None:
     return None
 
 
+def _optional_modules(v: Any) -> str | None:
+    return None if v is False else _modules(v)
+
+
+def _assignments(v: Any) -> str | None:
+    if v is False:
+        return None
+    if not isinstance(v, dict) or not v:
+        return "must map each assignment name to its title and modules"
+    for name, spec in v.items():
+        if not isinstance(name, str) or not name.replace("-", "_").isidentifier():
+            return f"has a bad assignment name {name!r} (use letters, digits, - and _)"
+        if not isinstance(spec, dict) or set(spec) - {"title", "modules"} or "modules" not in spec:
+            return f"'{name}' must have a 'title' and its 'modules' (and nothing else)"
+        if "title" in spec and _text(spec["title"]):
+            return f"'{name}.title' must be non-empty text"
+    return None
+
+
+DEFAULT_ASSIGNMENT = "ps1"  # the name of a course's only assignment when course.yml has just `modules:`
+
+
 KEYS: tuple[Key, ...] = (
     Key("title", "Exercises", "Course title shown to students and in reports.", _text),
-    Key("modules", None, "Exercise modules in course order; each maps function name -> points.", _modules),
+    Key("modules", False, "Exercise modules in course order, each mapping function name -> points "
+        "(a course of one assignment; use either this or 'assignments').", _optional_modules),
+    Key("assignments", False, "Assignments (problem sets) in course order: name -> {title, modules}, "
+        "each 'modules' as above.", _assignments),
     Key("tolerance.rtol", 1e-6, "Relative tolerance for comparing numbers.", _non_negative_number),
     Key("tolerance.atol", 1e-9, "Absolute tolerance for comparing numbers.", _non_negative_number),
     Key("limits.wall_seconds", 20.0, "Wall-clock limit for one submission.", _positive_number),
@@ -90,6 +121,9 @@ class Course:
     show_hidden_inputs: bool
     show_hidden_expected: bool
     raw: dict[str, Any] = field(repr=False, default_factory=dict)
+    assignment: str = DEFAULT_ASSIGNMENT  # which assignment of the course this is
+    assignments: dict[str, str] = field(default_factory=dict)  # every assignment: name -> title
+    path: Path | None = None  # the course.yml this was loaded from
 
     # Derived once per Course (read for every student while grading); never mutate them.
     @cached_property
@@ -110,10 +144,21 @@ class Course:
         """Whether feedback may show anything of the hidden tests (their inputs or expected values)."""
         return self.show_hidden_inputs or self.show_hidden_expected
 
+    @property
+    def assignment_title(self) -> str:
+        return self.assignments.get(self.assignment, self.title)
+
+    def other(self, assignment: str) -> Course:
+        """Another assignment of the same course (ConfigError naming the known ones)."""
+        if self.path is None:
+            raise ConfigError("this course was not loaded from a file")
+        return load_course(self.path, assignment=assignment)
+
     def student_safe(self) -> dict[str, Any]:
         """The part of course.yml students may see (no limits, no feedback policy)."""
         return {
             "title": self.title,
+            "assignment": self.assignment,
             "modules": {m: dict(fs) for m, fs in self.modules.items()},
             "tolerance": {"rtol": self.rtol, "atol": self.atol},
         }
@@ -146,8 +191,10 @@ def solution_functions(root: Path, module: str) -> set[str] | None:
     return {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
 
 
-def load_course(path: Path | str = "course.yml", *, check_solutions: bool = True) -> Course:
-    """Load and validate course.yml; every problem is a one-line :class:`ConfigError`."""
+def load_course(path: Path | str = "course.yml", *, check_solutions: bool = True,
+                assignment: str | None = None) -> Course:
+    """Load and validate course.yml, as one of its assignments (the first if ``assignment``
+    is None); every problem is a one-line :class:`ConfigError`."""
     path = Path(path)
     where = str(path)
     if not path.is_file():
@@ -171,9 +218,21 @@ def load_course(path: Path | str = "course.yml", *, check_solutions: bool = True
             raise ConfigError(f"{where}: key '{key.path}' {problem}")
         values[key.path] = value
     root = path.resolve().parent
+    if (values["modules"] is False) == (values["assignments"] is False):
+        raise ConfigError(f"{where}: give either 'modules' (one assignment) or 'assignments', not "
+                          f"{'both' if values['modules'] is not False else 'neither'}")
+    specs: dict[str, Any] = (values["assignments"] if values["assignments"] is not False
+                             else {DEFAULT_ASSIGNMENT: {"title": values["title"], "modules": values["modules"]}})
+    titles = {str(name): str(spec.get("title", name)) for name, spec in specs.items()}
+    chosen = next(iter(specs)) if assignment is None else assignment
+    if chosen not in specs:
+        raise UsageError(f"--assignment {chosen}: no such assignment in {where} (the course has: "
+                         f"{', '.join(specs)})")
+    prefix = f"assignments.{chosen}.modules" if values["assignments"] is not False else "modules"
+    _check_modules(specs, where, values["assignments"] is not False)
     modules: dict[str, dict[str, float]] = {}
-    for module, functions in values["modules"].items():
-        mkey = f"modules.{module}"
+    for module, functions in specs[chosen]["modules"].items():
+        mkey = f"{prefix}.{module}"
         if not isinstance(functions, dict) or not functions:
             raise ConfigError(f"{where}: key '{mkey}' must map function names to points")
         known = solution_functions(root, str(module)) if check_solutions else None
@@ -206,4 +265,22 @@ def load_course(path: Path | str = "course.yml", *, check_solutions: bool = True
         show_hidden_inputs=bool(values["feedback.show_hidden_inputs"]),
         show_hidden_expected=bool(values["feedback.show_hidden_expected"]),
         raw=data,
+        assignment=str(chosen),
+        assignments=titles,
+        path=path,
     )
+
+
+def _check_modules(specs: dict[str, Any], where: str, named: bool) -> None:
+    """Each assignment's modules are a mapping, and no module belongs to two assignments."""
+    owner: dict[str, str] = {}
+    for name, spec in specs.items():
+        key = f"assignments.{name}.modules" if named else "modules"
+        problem = _modules(spec["modules"])
+        if problem:
+            raise ConfigError(f"{where}: key '{key}' {problem}")
+        for module in spec["modules"]:
+            if module in owner:
+                raise ConfigError(f"{where}: key '{key}.{module}': the module is already in assignment "
+                                  f"'{owner[module]}' (a module belongs to one assignment)")
+            owner[module] = name

@@ -872,7 +872,13 @@ def _descent_path(ref: Axes) -> list[Requirement]:
     return [trajectory, contours]
 
 
-# The reference figure's label names its exercise (solutions/plots.py sets it).
+def register_figure_checks(checks: dict[str, Callable[[Axes], list[Requirement]]]) -> None:
+    """Add a plot module's figure checks (from its suite's ``FIGURE_CHECKS``), by figure label."""
+    EXERCISES.update(checks)
+
+
+# The reference figure's label names its exercise (solutions/plots.py sets it). Suites add
+# their own with register_figure_checks.
 EXERCISES: dict[str, Callable[[Axes], list[Requirement]]] = {
     "plot_log_penalty": _log_penalty,
     "plot_fit": _fit,

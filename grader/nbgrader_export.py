@@ -33,8 +33,17 @@ test already shows it (the call may be shared with a hidden value test).
 
 Private helpers of the solutions (``_residuals``) go inside the solution region
 of the first graded function that needs them, so the release keeps none of them.
-Functions judged by figure checks are left out (:func:`not_exported`): the
-figure reader is far too large to copy into a notebook; ``grader grade`` grades them.
+
+Functions judged by figure checks (:func:`not_exported`) get no test cells: the
+figure reader is far too large to copy into a notebook. Their answer cell is an
+nbgrader *manually graded answer* worth the function's points
+(:func:`figure_cells`), followed by a read-only cell that draws the figure. So
+nbgrader's maximum equals ``grader grade``'s (84 for the bundled course: 70 in
+test cells, 14 in figure cells). ``nbgrader autograde`` scores the test cells and
+leaves a changed figure cell waiting for a grade (an untouched one gets 0);
+``grader grade --gradebook`` records those points from the figure's data
+(:mod:`grader.gradebook`), or a grader gives them by hand in the formgrader,
+where the figure is shown.
 """
 
 from __future__ import annotations
@@ -131,6 +140,39 @@ def not_exported(course: Course, tests: list[Test] | None = None) -> list[str]:
     :mod:`grader.figures` (far too large to copy into a notebook). ``grader grade`` grades them."""
     tests = _course_tests(course, tests)
     return [f for f in course.points if any(t.function == f and t.check == "figure" for t in tests)]
+
+
+@dataclass(frozen=True)
+class FigureCell:
+    """The answer cell of a function graded from its figure: an nbgrader manually graded
+    answer (``grade`` and ``solution``) worth all of the function's points."""
+
+    module: str
+    function: str
+    grade_id: str
+    tests: tuple[TestCell, ...]  # the function's tests (not cells of their own), whose shares add up
+
+    @property
+    def points(self) -> float:
+        return sum(t.points for t in self.tests)
+
+
+def figure_cells(course: Course, tests: list[Test] | None = None) -> dict[str, list[FigureCell]]:
+    """The figure functions' answer cells, by module in course order (see :func:`not_exported`).
+
+    The grade id is the function's name (the answer cell's id in the notebook); its points
+    are the function's course.yml points, the sum of its tests' shares."""
+    from grader.plan import Plan
+    from grader.scoring import test_points
+
+    tests = _course_tests(course, tests)
+    points = test_points(Plan(course, tests, [], []))
+    out: dict[str, list[FigureCell]] = {}
+    for qualname in not_exported(course, tests):
+        module, function = qualname.split(".", 1)
+        mine = tuple(TestCell(t, function, points[t.name]) for t in tests if t.function == qualname)
+        out.setdefault(module, []).append(FigureCell(module, function, function, mine))
+    return out
 
 
 def layout(course: Course, tests: list[Test] | None = None) -> dict[str, list[FunctionCells]]:
@@ -471,7 +513,7 @@ def _setup_source(course: Course, module: str, src: _ModuleSource, probe_names: 
     imports = [s for s in src.setup if s.startswith(("import ", "from ")) and s not in base]
     others = [s for s in src.setup if not s.startswith(("import ", "from "))]
     head = "# Setup (read-only): run this cell first; it is the same in every copy of the notebook."
-    if module == "plots":
+    if any(f.startswith(module + ".") for f in not_exported(course)):  # a module of figures
         head += "\n%matplotlib inline"
     parts = [head + "\n" + "\n".join(base + imports)]
     if others:
@@ -646,9 +688,10 @@ def _intro(course: Course, module: str, src: _ModuleSource, cells: list[Function
         *([] if not drawn else [
             "",
             "A function that draws a figure has no test cells here: the cell after it calls it on "
-            "sample inputs and shows the figure it returns, right below. The course's own grader "
-            "(`grader grade`) reads what that figure shows (its points, lines, contour lines and "
-            "axis labels) and awards those points.",
+            "sample inputs and shows the figure it returns, right below. Its points are part of this "
+            "assignment's total; the course's own grader (`grader grade`) reads what that figure shows "
+            "(its points, lines, contour lines and axis labels) and records them in the gradebook "
+            "(until then nbgrader lists the answer as waiting for a grade).",
         ]),
     ])
 
@@ -705,11 +748,14 @@ def build_notebooks(course: Course, plan: Any | None = None) -> dict[str, Any]:
                 cell.id = f"t-{fc.function}-{i}"[:64]
                 cells.append(cell)
         for function in drawn:
-            head = v4.new_markdown_cell(f"## `{function}` ({_points(course.modules[module][function])}, "
+            points = float(course.modules[module][function])
+            head = v4.new_markdown_cell(f"## `{function}` ({_points(points)}, "
                                         "graded from the figure by the course's grader)")
             head.id = f"h-{function}"[:64]
+            # A manually graded answer: nbgrader counts its points in the maximum and waits for a
+            # grade, which `grader grade --gradebook` records from the figure's data.
             answer = v4.new_code_cell(answer_source(src, function, helpers[function]),
-                                      metadata=_meta(function, solution=True))
+                                      metadata=_meta(function, solution=True, grade=True, points=points))
             answer.id = f"a-{function}"[:64]
             draw = v4.new_code_cell(draw_source(plan.tests, module, function),
                                     metadata=_meta(f"draw_{function}", locked=True))
@@ -730,7 +776,7 @@ def draw_source(tests: list[Test], module: str, function: str) -> str:
     args = [pretty(a) for a in call.args] if call else []
     args += [f"{k}={pretty(v)}" for k, v in call.kwargs] if call else []
     return "\n".join([
-        "# Your figure, drawn from sample inputs (read-only; not graded in this notebook).",
+        "# Your figure, drawn from sample inputs (read-only; the course's grader grades its data).",
         f"fig = {function}({', '.join(args)})",
         "fig",
     ]) + "\n"

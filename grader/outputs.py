@@ -45,7 +45,7 @@ def write_extra(args: argparse.Namespace, course: Course, grader: object, summar
     out: Path = run.out_dir
     results = run.results
     formats = list(getattr(args, "format", None) or [])
-    assignment = str(getattr(args, "assignment", None) or "ps1")
+    assignment = str(getattr(args, "lms_column", None) or course.assignment_title)  # the LMS column
     lines: list[str] = []
 
     atomic_write(out / REPORT, report.render(results, title=course.title, functions=course.functions,
@@ -63,9 +63,26 @@ def write_extra(args: argparse.Namespace, course: Course, grader: object, summar
                      "map Username to username).")
 
     if getattr(args, "gradebook", None):
-        from grader.gradebook import record
+        lines += _gradebook(args, course, results)
+    return lines
 
-        record(Path(args.gradebook), args.assignment, run.results, course)
-        lines.append(f"Recorded {len(run.results)} student(s) in the nbgrader gradebook {args.gradebook} "
-                     f"(assignment {args.assignment}).")
+
+def _gradebook(args: argparse.Namespace, course: Course, results: list[StudentResult]) -> list[str]:
+    """``--gradebook``: record the scores in nbgrader's gradebook (see :mod:`grader.gradebook`).
+
+    Students graded ``error`` and students whose scores there would go down (without
+    ``--overwrite``) are not written: one indented line each says why. An assignment the
+    gradebook does not have raises a one-line InputError unless ``--create-assignment``."""
+    from grader.gradebook import record
+
+    assignment = course.assignment
+    done = record(Path(args.gradebook), assignment, results, course,
+                  overwrite=bool(getattr(args, "overwrite", False)),
+                  create_assignment=bool(getattr(args, "create_assignment", False)))
+    plots = (f"; the {done.figure_points:g} plot points come from `grader grade` (nbgrader's autograde "
+             f"gives the other {done.max_score - done.figure_points:g})") if done.figure_points else ""
+    lines = [f"Recorded {len(done.recorded)} of {len(results)} student(s) in the nbgrader gradebook "
+             f"{args.gradebook} (assignment {assignment}): out of {done.max_score:g}, like grades.csv{plots}. "
+             "`nbgrader export` lists the totals."]
+    lines += [f"  {line}" for line in done.refused]
     return lines

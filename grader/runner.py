@@ -31,6 +31,7 @@ from grader.scoring import StudentResult, score
 from grader.writers import feedback, grades_csv, gradescope
 
 STATE_DIR = ".state"
+ASSIGNMENT_FILE = "assignment.json"  # which assignment these grades are for (grader term reads it)
 
 
 @dataclass
@@ -183,6 +184,9 @@ class ClassGrader:
             bar.close()
             summary.results = [results[sid] for sid in found.student_ids if sid in results]
         atomic_write(self.out_dir / "grades.csv", grades_csv.render(summary.results, self.course.functions))
+        atomic_write(self.out_dir / ASSIGNMENT_FILE, json.dumps(
+            {"assignment": self.course.assignment, "title": self.course.assignment_title,
+             "max_total": self.course.max_total}, ensure_ascii=False, indent=1) + "\n")
         summary.seconds = time.monotonic() - start
         return summary
 

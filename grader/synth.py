@@ -110,7 +110,9 @@ class ClassMaker:
         self.rng = random.Random(seed)
         self.reference = {m: (course.root / "solutions" / f"{m}.py").read_text(encoding="utf-8")
                           for m in course.modules}
-        self.mistakes = [m for m in CATALOGUE if m.function in course.points]
+        from grader.suites import load_mistakes
+
+        self.mistakes = [m for m in [*CATALOGUE, *load_mistakes(list(course.modules))] if m.function in course.points]
 
     def correct(self) -> dict[str, str]:
         return dict(self.reference)

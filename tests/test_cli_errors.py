@@ -137,8 +137,10 @@ CASES = [
     pytest.param(["nbgrader", "/proc/version/nb"], INPUT, "/proc/version is a file, not a folder",
                  id="nbgrader-dest-under-file"),
     pytest.param(["nbgrader", "/proc/grader-nb"], INPUT, "/proc is not writable", id="nbgrader-dest-unwritable"),
-    pytest.param(["nbgrader", "{t}/nb", "--assignment", "a b"], INPUT, "assignment name",
+    pytest.param(["nbgrader", "{t}/nb", "--assignment", "a b"], USAGE, "no such assignment",
                  id="nbgrader-bad-assignment", marks=needs_nbgrader),
+    pytest.param(["grade", "{t}/afile", "--assignment", "ps9"], USAGE, "the course has: ps1",
+                 id="grade-unknown-assignment"),
     # -- bench
     pytest.param(["bench", "--students", "0"], USAGE, "--students: must be at least 1", id="bench-students-0"),
     pytest.param(["bench", "--jobs", "x"], USAGE, "expected a whole number", id="bench-jobs-x"),

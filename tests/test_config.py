@@ -46,7 +46,7 @@ def test_every_key_has_a_default_meaning_and_check() -> None:
         (lambda d: d["modules"].update(extras={"f": 1}), "solutions/extras.py not found"),
         (lambda d: d["limits"].update(memory_mb="lots"), "'limits.memory_mb' must be a positive integer"),
         (lambda d: d["tolerance"].update(rtol=-1), "'tolerance.rtol' must be a number >= 0"),
-        (lambda d: d.pop("modules"), "'modules' is required"),
+        (lambda d: d.pop("modules"), "give either 'modules' (one assignment) or 'assignments'"),
         (lambda d: d["feedback"].update(show_hidden_inputs="yes"), "must be true or false"),
     ],
 )

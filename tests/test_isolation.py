@@ -83,7 +83,7 @@ def test_nothing_written_outside_the_output_folder(graded) -> None:
 
     assert not (ROOT / "PWNED.txt").exists()
     produced = {p.relative_to(graded["out"]).parts[0] for p in graded["out"].iterdir()}
-    assert produced <= {"grades.csv", "results", "feedback", ".state", "report.html"}
+    assert produced <= {"grades.csv", "assignment.json", "results", "feedback", ".state", "report.html"}
 
 
 def test_the_solutions_were_not_readable(graded) -> None:

@@ -116,8 +116,10 @@ def course(root: Path) -> Course:
                   max_zip_mb=50, show_hidden_inputs=False, show_hidden_expected=False)
 
 
-def args(formats: list[str] | None, assignment: str = "ps1") -> argparse.Namespace:
-    return argparse.Namespace(format=formats, assignment=assignment, gradebook=None)
+def args(formats: list[str] | None, lms_column: str | None = None) -> argparse.Namespace:
+    """``grader grade``'s arguments: ``--lms-column`` names the platform's column (else the
+    assignment's title from course.yml)."""
+    return argparse.Namespace(format=formats, assignment=None, lms_column=lms_column, gradebook=None)
 
 
 def test_write_extra_writes_the_report_always(tmp_path: Path) -> None:
