@@ -62,7 +62,7 @@ def preload_for(course: Course) -> tuple[str, ...]:
     from grader.suites import load_tests
 
     figures = any(t.check == "figure" for t in load_tests(list(course.modules)))
-    return ("matplotlib", "grader.figures") if figures else ()
+    return ("matplotlib", "grader.figure_summary") if figures else ()
 
 
 def check_one(course: Course, path: Path) -> tuple[str, StudentResult]:

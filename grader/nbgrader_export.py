@@ -49,7 +49,6 @@ where the figure is shown.
 from __future__ import annotations
 
 import ast
-import importlib.util
 import inspect
 import math
 import re
@@ -808,7 +807,7 @@ def export(course: Course, out_dir: Path, *, assignment: str = "ps1") -> list[Pa
 
     An existing ``nbgrader_config.py`` without the generated-file marker line is
     kept (the instructor's own). Where nbgrader is installed and there is no
-    ``gradebook.db`` yet, an empty one is created (:func:`grader.gradebook.init_gradebook`),
+    ``gradebook.db`` yet, ``grader nbgrader`` creates an empty one (:func:`grader.gradebook.init_gradebook`),
     which spares nbgrader's first command a slow ``alembic`` run that fails
     outside an activated venv. Returns the paths written.
     """
@@ -835,11 +834,6 @@ def export(course: Course, out_dir: Path, *, assignment: str = "ps1") -> list[Pa
             with path.open("w", encoding="utf-8") as fh:
                 nbformat.write(nb, fh)
             written.append(path)
-        if importlib.util.find_spec("nbgrader") is not None:
-            from grader.gradebook import init_gradebook
-
-            if init_gradebook(out_dir / "gradebook.db"):
-                written.append(out_dir / "gradebook.db")
     except OSError as exc:
         raise ExportError(f"cannot write to {out_dir}: {exc.strerror or exc}") from None
     return written

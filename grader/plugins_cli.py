@@ -54,6 +54,10 @@ def run_nbgrader(args: argparse.Namespace, course: Any) -> int:
     out = Path(args.out_dir)
     a = course.assignment
     written = export(course, out, assignment=a)
+    from grader.gradebook import init_gradebook
+
+    if init_gradebook(out / "gradebook.db"):  # stamped in-process: nbgrader need not run alembic
+        written.append(out / "gradebook.db")
     notebooks = [p for p in written if p.suffix == ".ipynb"]
     names = {p.name for p in written}
     extra = [n for n in ("nbgrader_config.py", "gradebook.db") if n in names]

@@ -246,6 +246,52 @@ def make_sample_class(course: Course, out: Path) -> dict[str, str]:
     return planted
 
 
+def write_notebook(path: Path, sources: dict[str, str]) -> None:
+    """One Colab-style notebook holding every module's code, one cell each, with a
+    magic line and a scratch cell as students leave them."""
+    import json
+
+    cells = [{"cell_type": "markdown", "metadata": {}, "source": ["# 課題 (notebook)\n"]},
+             {"cell_type": "code", "metadata": {}, "execution_count": 1, "outputs": [],
+              "source": ["%matplotlib inline\n"]}]
+    for text in sources.values():
+        cells.append({"cell_type": "code", "metadata": {}, "execution_count": 2, "outputs": [],
+                      "source": text.splitlines(keepends=True)})
+        cells.append({"cell_type": "code", "metadata": {}, "execution_count": 3, "outputs": [],
+                      "source": ["print('試しに実行')\n"]})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5},
+                               ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def make_assignment_sample(course: Course, out: Path) -> dict[str, str]:
+    """A small sample class for one more assignment: right, wrong, unfinished, broken, a
+    notebook, under Japanese names."""
+    maker = ClassMaker(course, seed=2027)
+    out.mkdir(parents=True, exist_ok=True)
+    planted: dict[str, str] = {}
+    for name, layout in (("佐藤花子", "flat"), ("鈴木一郎", "exercises"), ("小林さくら", "copy")):
+        write_folder(out / name, maker.correct(), layout)
+        planted[name] = "correct"
+    for name, k in (("高橋健", 1), ("田中ゆい", 2), ("山田太郎", 1)):
+        sources, mistakes = maker.with_mistakes(k)
+        write_folder(out / name, sources, "exercises")
+        planted[name] = ",".join(mistakes)
+    write_notebook(out / "伊藤美咲" / "課題.ipynb", maker.correct())
+    planted["伊藤美咲"] = "correct (one notebook)"
+    write_folder(out / "渡辺翔", maker.unfinished(2), "flat")
+    planted["渡辺翔"] = "unfinished"
+    stubs = {m: (course.root / "exercises" / f"{m}.py").read_text(encoding="utf-8") for m in course.modules}
+    write_folder(out / "中村陽", stubs, "exercises")
+    planted["中村陽"] = "not started"
+    broken = maker.correct()
+    first = next(iter(broken))
+    broken[first] = broken[first] + "\ndef oops(:\n    pass\n"
+    write_folder(out / "加藤恵", broken, "flat")
+    planted["加藤恵"] = f"syntax error in {first}.py"
+    return planted
+
+
 def main() -> None:
     import argparse
     import json
@@ -256,10 +302,13 @@ def main() -> None:
     p.add_argument("out")
     p.add_argument("--students", type=int, default=0, help="benchmark class of N (default: the sample class)")
     p.add_argument("--course", default=str(Path(__file__).resolve().parent.parent / "course.yml"))
+    p.add_argument("--assignment", default=None, help="the course's assignment (default: the first)")
     a = p.parse_args()
-    course = load_course(a.course)
+    course = load_course(a.course, assignment=a.assignment)
+    first = course.assignment == next(iter(course.assignments))
     planted = (make_class(course, Path(a.out), a.students) if a.students
-               else make_sample_class(course, Path(a.out)))
+               else make_sample_class(course, Path(a.out)) if first
+               else make_assignment_sample(course, Path(a.out)))
     print(json.dumps(planted, indent=1, sort_keys=True))
 
 

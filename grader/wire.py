@@ -40,7 +40,7 @@ class OutOfBounds(WireError):
 
 @dataclass(frozen=True)
 class FigureSummary:
-    """A figure's plain-data summary, as :func:`grader.figures.summarise` makes it.
+    """A figure's plain-data summary, as :func:`grader.figure_summary.summarise` makes it.
 
     Only the ``$figure`` wire tag becomes one; a dict a submission returns stays
     a dict, so it can never pass for a figure. Its content is still untrusted:
@@ -114,7 +114,7 @@ def encode(obj: Any, _depth: int = 0) -> Any:
     return {"$unsupported": _type_name(obj)}
 
 
-_SUMMARISE: list[Any] = []  # grader.figures.summarise, once bound or imported
+_SUMMARISE: list[Any] = []  # grader.figure_summary.summarise, once bound or imported
 
 
 def bind_summarise(summarise: Any) -> None:
@@ -125,7 +125,7 @@ def bind_summarise(summarise: Any) -> None:
 
 def _summariser() -> Any:
     if not _SUMMARISE:
-        from grader.figures import summarise  # only plot exercises pay for matplotlib
+        from grader.figure_summary import summarise  # only plot exercises pay for matplotlib
 
         _SUMMARISE.append(summarise)
     return _SUMMARISE[0]

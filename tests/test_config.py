@@ -21,6 +21,13 @@ def _course_dir(tmp_path: Path, data: dict | str) -> Path:
 
 
 def _base() -> dict:
+    """The project's course as a course of one assignment (a top-level ``modules:``)."""
+    data = yaml.safe_load((ROOT / "course.yml").read_text(encoding="utf-8"))
+    data["modules"] = data.pop("assignments")["ps1"]["modules"]
+    return data
+
+
+def _assignments() -> dict:
     return yaml.safe_load((ROOT / "course.yml").read_text(encoding="utf-8"))
 
 
@@ -58,6 +65,45 @@ def test_invalid_course_is_a_one_line_error(tmp_path: Path, change, phrase: str)
         load_course(path)
     message = str(info.value)
     assert phrase in message and str(path) in message and "\n" not in message
+
+
+def test_a_course_of_one_assignment_is_ps1(tmp_path: Path) -> None:
+    course = load_course(_course_dir(tmp_path, _base()))
+    assert course.assignment == "ps1" and list(course.assignments) == ["ps1"]
+
+
+def test_assignments_each_give_a_course(tmp_path: Path) -> None:
+    data = _assignments()
+    data["assignments"]["extra"] = {"title": "More", "modules": {"losses": {"sse": 1}}}
+    with pytest.raises(ConfigError, match="already in assignment 'ps1'"):
+        load_course(_course_dir(tmp_path, data))
+    data = _assignments()
+    names = list(data["assignments"])
+    path = _course_dir(tmp_path / "ok", data)
+    course = load_course(path, assignment=names[-1])
+    assert course.assignment == names[-1] and list(course.assignments) == names
+    assert load_course(path).assignment == names[0]  # the first by default
+
+
+@pytest.mark.parametrize(("change", "phrase"), [
+    (lambda d: d.update(modules={"losses": {"sse": 1}}), "not both"),
+    (lambda d: d["assignments"].update({"bad name!": {"modules": {"x": {"f": 1}}}}), "bad assignment name"),
+    (lambda d: d["assignments"]["ps1"].update(points=3), "must have a 'title' and its 'modules'"),
+    (lambda d: d["assignments"]["ps1"].update(title=""), "'ps1.title' must be non-empty text"),
+])
+def test_bad_assignments_are_one_line_errors(tmp_path: Path, change, phrase: str) -> None:
+    data = _assignments()
+    change(data)
+    with pytest.raises(ConfigError) as info:
+        load_course(_course_dir(tmp_path, data))
+    assert phrase in str(info.value) and "\n" not in str(info.value)
+
+
+def test_an_unknown_assignment_names_the_known_ones(tmp_path: Path) -> None:
+    from grader.errors import UsageError
+
+    with pytest.raises(UsageError, match="no such assignment.*the course has: ps1"):
+        load_course(_course_dir(tmp_path, _assignments()), assignment="ps9")
 
 
 def test_broken_yaml_and_missing_file(tmp_path: Path) -> None:

@@ -52,7 +52,7 @@ def plot_plan(root: Path, tmp_path_factory: pytest.TempPathFactory) -> Plan:
     """The real course plus a ``plots`` module, in a temporary folder."""
     tmp = tmp_path_factory.mktemp("plot_course")
     data = yaml.safe_load((root / "course.yml").read_text(encoding="utf-8"))
-    data["modules"]["plots"] = dict(POINTS)
+    data["assignments"]["ps1"]["modules"]["plots"] = dict(POINTS)
     (tmp / "course.yml").write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     shutil.copytree(root / "solutions", tmp / "solutions")
     return build_plan(load_course(tmp / "course.yml"), with_mistakes=False)

@@ -797,8 +797,8 @@ def main(argv: list[str] | None = None) -> int:
     plan = _decode_plan(start["plan"])
     caps = start.get("caps")
     caps = [int(c) for c in caps] if type(caps) is list and all(type(c) is int and c > 0 for c in caps) else None
-    if "grader.figures" in sys.modules:  # bound now: the child removes grader.* from sys.modules
-        wire.bind_summarise(sys.modules["grader.figures"].summarise)  # type: ignore[attr-defined]
+    if "grader.figure_summary" in sys.modules:  # bound now: the child removes grader.* from sys.modules
+        wire.bind_summarise(sys.modules["grader.figure_summary"].summarise)  # type: ignore[attr-defined]
 
     project = project_root()
     grader_dir = os.path.join(project, "grader")
