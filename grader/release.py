@@ -37,7 +37,7 @@ from grader.wire import encode
 
 GRADER = Path(__file__).resolve().parent
 STUDENT = GRADER / "student"
-SUPPORT = ("wire", "probes", "checks", "execute", "figures")  # figures: imported by plot checks only
+SUPPORT = ("wire", "probes", "verdict", "checks", "execute", "figure_summary", "figures")  # figures*: plot checks only
 
 PYTEST_INI = """\
 [pytest]
@@ -58,7 +58,7 @@ class WireError(ValueError):
 
 def support_source(name: str) -> str:
     """``grader/<name>.py`` rewritten to import only its neighbours in ``tests/_support``."""
-    text = (GRADER / f"{name}.py").read_text(encoding="utf-8")
+    text = (GRADER / f"{name}.py").read_text(encoding="utf-8")  # name may be "suites/figures_<module>"
 
     def local(match: re.Match[str]) -> str:
         indent, module, names = match.group(1), match.group(2), match.group(3)
@@ -90,6 +90,8 @@ def support_files() -> dict[str, str]:
     for name in SUPPORT:
         if (GRADER / f"{name}.py").is_file():
             files[f"tests/_support/{name}.py"] = support_source(name)
+    for checks in sorted((GRADER / "suites").glob("figures_*.py")):  # each plot module's figure checks
+        files[f"tests/_support/{checks.name}"] = support_source(f"suites/{checks.stem}")
     return files
 
 

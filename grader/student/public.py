@@ -242,6 +242,8 @@ def run_case(case: Case) -> Result:
     if case.check == "figure":  # saved before judging: judging reads the figure, then closes it
         saved = save_figure(case, actual.value if actual.ok else None)
     expected = Outcome(ok=True, value=case.expected)
+    if case.check == "figure":
+        _register_figure_checks(case.module)
     try:
         verdict = judge(case.check, case.args, expected, actual, case.rtol, case.atol)
     finally:
@@ -257,6 +259,14 @@ def run_case(case: Case) -> Result:
 
 
 # -- figures ----------------------------------------------------------------------------
+
+
+def _register_figure_checks(module: str) -> None:
+    """Load what the figures of ``module`` must show (``figures_<module>.py`` beside this file)."""
+    from . import figures
+
+    checks = importlib.import_module(f"{__package__}.figures_{module}")
+    figures.register_figure_checks(checks.FIGURE_CHECKS)
 
 _agg_problem: str | None = None
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from grader.suites.build import Suite
+from grader.suites.figures_plots import FIGURE_CHECKS  # noqa: F401 - what each figure must show
 from grader.suites.harness import pytest_tests
 
 S = Suite("plots", seed=20240505)
