@@ -230,12 +230,18 @@ def run_benchmarks(course: Course, students: int, *, jobs: int, baseline_sample:
     The student pytest timing goes with the first run, nbgrader's autograde with
     the run that has no plots (nbgrader cannot grade them).
     """
-    split = "plots" in course.modules and not full_only
+    from grader.suites import figure_modules
+
+    figures = figure_modules(list(course.modules))
+    split = bool(figures) and not full_only and len(figures) < len(course.modules)
     runs = [run_bench(course, students, jobs=jobs, baseline_sample=baseline_sample, student_runs=student_runs,
                       command=command, nbgrader_sample=0 if split else nbgrader_sample)]
     on_result(runs[0])
     if split:
-        runs.append(run_bench(without_module(course, "plots"), students, jobs=jobs, baseline_sample=baseline_sample,
+        numeric = course
+        for module in figures:
+            numeric = without_module(numeric, module)
+        runs.append(run_bench(numeric, students, jobs=jobs, baseline_sample=baseline_sample,
                               student_runs=0, command=command, nbgrader_sample=nbgrader_sample))
         on_result(runs[1])
     return runs

@@ -59,10 +59,9 @@ def run_in_sandbox(course: Course, plan: Plan, sub: Submission) -> tuple[list[Ou
 
 def preload_for(course: Course) -> tuple[str, ...]:
     """Modules the sandboxed worker imports before it seals itself off."""
-    from grader.suites import load_tests
+    from grader.suites import figure_modules
 
-    figures = any(t.check == "figure" for t in load_tests(list(course.modules)))
-    return ("matplotlib", "grader.figure_summary") if figures else ()
+    return ("matplotlib", "grader.figure_summary") if figure_modules(list(course.modules)) else ()
 
 
 def check_one(course: Course, path: Path) -> tuple[str, StudentResult]:

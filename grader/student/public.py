@@ -263,8 +263,7 @@ def run_case(case: Case) -> Result:
 
 def _register_figure_checks(module: str) -> None:
     """Load what the figures of ``module`` must show (``figures_<module>.py`` beside this file)."""
-    from . import figures
-
+    figures = importlib.import_module(f"{__package__}.figures")  # the copy's tests/_support/figures.py
     checks = importlib.import_module(f"{__package__}.figures_{module}")
     figures.register_figure_checks(checks.FIGURE_CHECKS)
 

@@ -45,3 +45,8 @@ def load_mistakes(modules: list[str]) -> list[Mistake]:
     for module in modules:
         found.extend(getattr(suite(module), "MISTAKES", []))
     return found
+
+
+def figure_modules(modules: list[str]) -> list[str]:
+    """The modules judged from figures (their suites hold figure tests), in course order."""
+    return [m for m in modules if any(t.check == "figure" for t in suite(m).TESTS)]

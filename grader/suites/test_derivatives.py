@@ -13,6 +13,8 @@ rng = S.rng
 
 sd = S.function("sse_derivative", "y, y_hat")
 sd.value("three samples", [1.0, 2.0, 3.0], [1.5, 2.0, 2.0], public=True)
+# Article 000's SSE example (y_true and y_pred of its mean_squared_error call).
+sd.value("article 000: the SSE example's four values", [3, -0.5, 2, 7], [2.5, 0.0, 2, 8], public=True)
 sd.value("random data", rng.normal(size=9), rng.normal(size=9))
 sd.value("column y_hat with flat y", [1.0, -2.0, 0.5, 4.0], np.array([[0.0], [1.0], [1.0], [2.5]]))
 sd.value("integer lists", [3, 1, 4, 1, 5], [2, 7, 1, 8, 2])
@@ -35,6 +37,10 @@ bd.unchanged("leaves its inputs alone", np.array([1.0, 0.0, 1.0]), np.array([0.0
 ng = S.function("numerical_gradient", "f, x, h")
 ng.value("the bowl x0^2 + x1^2 at (3, 4)", Fn("bowl"), np.array([3.0, 4.0]), public=True)
 ng.value("integer list input", Fn("bowl"), [1, -2], public=True)
+# Article 003's first partial-derivative example, f = 2x^2 + 3xy + y^2 (the probe
+# "tilted"): its gradient (4x + 3y, 3x + 2y) is (10, 7) at (1, 2). Floats, so that
+# an integer result array (a hidden-only mistake) is not shown here.
+ng.value("article 003: 2x^2 + 3xy + y^2 at (1, 2)", Fn("tilted"), [1.0, 2.0], public=True)
 ng.value("a mixed term", Fn("tilted"), [0.5, -1.5])
 ng.value("three variables", Fn("wavy"), np.array([0.3, -0.2, 1.1]))
 ng.value("one variable", Fn("cubic"), [2.0])

@@ -65,6 +65,11 @@ ce.unchanged("leaves its inputs alone", Y.copy(), P.copy())
 bce = S.function("binary_cross_entropy", "y, p")
 bce.value("four samples", [1, 0, 0, 1], [0.9, 0.1, 0.2, 0.65], public=True)
 bce.value("one sample as scalars", 1, 0.7, public=True)
+# Article 000's sklearn call, log_loss([0, 0, 1], [0.1, 0.2, 0.7]): three binary
+# samples, natural log, mean over samples (0.228393), which is what this function
+# computes. It is not the article's base-2 worked example (-log2 0.7 = 0.5146, the
+# cross_entropy test "worked example, base 2"): see the student README's notes.
+bce.value("article 000: the log_loss example", [0, 0, 1], [0.1, 0.2, 0.7], public=True)
 bce.value("label 0 as scalars", 0, 0.3)
 bce.value("probabilities of exactly 0 and 1", [1, 0, 1, 0, 1], [1.0, 0.0, 0.0, 1.0, 0.5], rtol=1e-5)
 bce.value("random data", rng.integers(0, 2, 23).astype(float), rng.uniform(0.01, 0.99, 23))
