@@ -1,5 +1,5 @@
 # Two commands a user needs (see README.md):
-#   make sample   set up, then grade the bundled sample class into graded/
+#   make sample   set up, then grade the bundled sample classes (ps1, ps2, ps3) into graded/
 #   make test     set up (browser included), then run the whole test suite
 PYTHON ?= python3
 VENV   := .venv
@@ -17,7 +17,10 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 
 sample: $(STAMP)
-	$(BIN)/grader grade examples/sample-class --out graded
+	$(BIN)/grader grade examples/sample-class --assignment ps1 --out graded/ps1
+	$(BIN)/grader grade examples/sample-class-ps2 --assignment ps2 --out graded/ps2
+	$(BIN)/grader grade examples/sample-class-ps3 --assignment ps3 --out graded/ps3
+	$(BIN)/grader term graded/ps1 graded/ps2 graded/ps3 --out graded/term.csv
 
 test: $(STAMP)
 	bash scripts/ensure-browser

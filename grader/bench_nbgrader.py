@@ -79,6 +79,9 @@ def time_autograde(course: Course, students: list[Path]) -> NbgraderTiming:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         export(course, root, assignment=ASSIGNMENT)
+        from grader.gradebook import init_gradebook
+
+        init_gradebook(root / "gradebook.db")  # as `grader nbgrader` does: nbgrader need not run alembic
         run_nbgrader(root, "generate_assignment", ASSIGNMENT, timeout=600)
         release = sorted((root / "release" / ASSIGNMENT).glob("*.ipynb"))
         for folder in students:

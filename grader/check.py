@@ -20,7 +20,8 @@ from grader.writers.grades_csv import fmt
 
 def find_one(course: Course, path: Path) -> Submission:
     """The single submission at ``path`` (a student's folder or zip)."""
-    found = discover(path, course.modules, max_unzipped_bytes=course.max_zip_mb * 2**20)
+    found = discover(path, course.modules, max_unzipped_bytes=course.max_zip_mb * 2**20,
+                     others=course.other_modules)
     if len(found.submissions) != 1:
         raise InputError(f"{path}: expected one student's files, found {len(found.submissions)} submissions "
                          "(use `grader grade` for a class)")

@@ -237,8 +237,13 @@ def cmd_term(args: argparse.Namespace) -> int:
 
 
 def cmd_nbgrader(args: argparse.Namespace) -> int:
-    from grader import plugins_cli
+    import importlib.util
 
+    from grader import plugins_cli
+    from grader.nbgrader_export import NbgraderMissing
+
+    if importlib.util.find_spec("nbgrader") is None:  # before anything else: the command cannot run
+        raise NbgraderMissing()
     return plugins_cli.run_nbgrader(args, _course(args.course, args.assignment))
 
 

@@ -124,6 +124,12 @@ class Course:
     assignment: str = DEFAULT_ASSIGNMENT  # which assignment of the course this is
     assignments: dict[str, str] = field(default_factory=dict)  # every assignment: name -> title
     path: Path | None = None  # the course.yml this was loaded from
+    module_owners: dict[str, str] = field(default_factory=dict)  # every module of the course -> its assignment
+
+    @property
+    def other_modules(self) -> dict[str, str]:
+        """The modules of the course's other assignments -> their assignment."""
+        return {m: a for m, a in self.module_owners.items() if a != self.assignment}
 
     # Derived once per Course (read for every student while grading); never mutate them.
     @cached_property
@@ -268,6 +274,7 @@ def load_course(path: Path | str = "course.yml", *, check_solutions: bool = True
         assignment=str(chosen),
         assignments=titles,
         path=path,
+        module_owners={str(m): str(a) for a, spec in specs.items() for m in spec["modules"]},
     )
 
 

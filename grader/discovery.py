@@ -101,7 +101,7 @@ class _Entry:
 
 
 def discover(path: Path, modules: Modules, *, max_unzipped_bytes: int = 50 * 2**20,
-             max_module_bytes: int = 2**20) -> Discovery:
+             max_module_bytes: int = 2**20, others: Mapping[str, str] | None = None) -> Discovery:
     """Find every student's copy of ``modules`` under ``path`` (a folder or a .zip).
 
     Raises InputError only when ``path`` itself is unusable; anything wrong with
@@ -109,14 +109,14 @@ def discover(path: Path, modules: Modules, *, max_unzipped_bytes: int = 50 * 2**
     every submission into memory; :func:`discovering` reads one at a time.
     """
     with discovering(path, modules, max_unzipped_bytes=max_unzipped_bytes,
-                     max_module_bytes=max_module_bytes) as found:
+                     max_module_bytes=max_module_bytes, others=others) as found:
         subs = list(found.read())
         return Discovery(subs, found.notes)
 
 
 @contextmanager
 def discovering(path: Path, modules: Modules, *, max_unzipped_bytes: int = 50 * 2**20,
-                max_module_bytes: int = 2**20) -> Iterator[LazyDiscovery]:
+                max_module_bytes: int = 2**20, others: Mapping[str, str] | None = None) -> Iterator[LazyDiscovery]:
     """Like :func:`discover`, but submissions are read only while iterating ``read()``.
 
     The student ids (and the notes about duplicates and renamed ids) are known at
@@ -127,7 +127,7 @@ def discovering(path: Path, modules: Modules, *, max_unzipped_bytes: int = 50 * 
     if not names or len(set(names)) != len(names) or not all(m.isidentifier() for m in names):
         raise ValueError(f"modules must be distinct Python module names, got {list(modules)!r}")
     functions = {m.removesuffix(".py"): list(fs) for m, fs in modules.items()} if isinstance(modules, Mapping) else {}
-    run = _Run(names, max_unzipped_bytes, max_module_bytes, functions)
+    run = _Run(names, max_unzipped_bytes, max_module_bytes, functions, dict(others or {}))
     with ExitStack() as stack:              # keeps a top-level zip open while students are read
         yield run.plan(run.entries(Path(path), stack))
 
@@ -171,8 +171,9 @@ class _Run:
     """State of one discovery: limits, run-level notes and the clutter count."""
 
     def __init__(self, modules: list[str], max_unzipped: int, max_module: int,
-                 functions: dict[str, list[str]] | None = None) -> None:
+                 functions: dict[str, list[str]] | None = None, others: dict[str, str] | None = None) -> None:
         self.modules = modules
+        self.others = others or {}  # modules of the course's other assignments -> their assignment
         self.functions = functions or {}  # module -> its functions (to read a notebook of them all)
         self.max_unzipped = max_unzipped
         self.max_module = max_module
@@ -515,8 +516,13 @@ class _Run:
         ``losses.py``): they are importable in the sandbox as ``helpers`` or
         ``exercises.helpers``. Test files, ``conftest.py`` and ``setup.py`` are left out."""
         folders = {sorted(fs, key=_rank)[0].parts[:-1] for m, fs in found.items() if m in sources}
+        elsewhere = sorted({f.parts[-1] for f in files if f.parts[:-1] in folders
+                            and f.parts[-1].endswith(".py") and f.parts[-1][:-3] in self.others})
+        for name in elsewhere:
+            notes.append(f"{name} belongs to assignment {self.others[name[:-3]]}, not this one: not read")
         helpers = sorted((f for f in files if f.parts[:-1] in folders and _is_helper_name(f.parts[-1])
                           and f.parts[-1][:-3].lower() not in self.modules and f.parts[-1][:-3] not in sources
+                          and f.parts[-1][:-3] not in self.others
                           and _renamed_copy(f.parts[-1], self.modules) is None), key=_rank)
         for f in helpers[:MAX_HELPERS]:
             name = f.parts[-1][:-3]

@@ -74,7 +74,7 @@ fi
 cd "$ROOT"
 # The venv's own script, not `python -m grader` from source/: the grader then runs from
 # site-packages, and the sandbox hides that copy's grader/ and solutions/ from submissions.
-exec "$GRADER" --course "$ROOT/source/course.yml" gradescope-run --root "$ROOT"
+exec "$GRADER" --course "$ROOT/source/course.yml" gradescope-run --root "$ROOT" --assignment "{assignment}"
 """
 
 _SOURCE_GLOBS = ("grader/**/*.py", "grader/student/**/*", "solutions/*.py", "exercises/*.py")
@@ -88,7 +88,8 @@ def build_archive(course: Course, out: Path) -> list[str]:
     buf = io.BytesIO()
     names: list[str] = []
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, text in (("setup.sh", SETUP_SH), ("run_autograder", RUN_AUTOGRADER)):
+        run_script = RUN_AUTOGRADER.replace("{assignment}", course.assignment)  # the archive grades one assignment
+        for name, text in (("setup.sh", SETUP_SH), ("run_autograder", run_script)):
             info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
             info.external_attr = 0o100755 << 16
             info.compress_type = zipfile.ZIP_DEFLATED

@@ -596,41 +596,11 @@ def _meta(grade_id: str, *, grade: bool = False, solution: bool = False, locked:
     return {"nbgrader": meta}
 
 
-INTROS = {
-    "losses": (
-        "A loss function turns *how wrong is the model?* into a single number that training "
-        "can push down. For regression the model predicts real numbers and everything starts "
-        "from the gap $r = y - \\hat y$ between truth and prediction: squaring it (SSE, MSE) "
-        "punishes big misses much more than small ones, its absolute value (MAE) treats every "
-        "unit of error alike, and the Huber loss is quadratic near zero but linear far out, so a "
-        "few outliers cannot dominate. For classification the model predicts probabilities, and "
-        "cross-entropy charges $-\\log$ of the probability given to the true class: almost "
-        "nothing for a confident right answer, without bound for a confident wrong one. That is "
-        "why probabilities are clipped to $[\\varepsilon, 1-\\varepsilon]$ (`EPS`) before any logarithm."
-    ),
-    "derivatives": (
-        "To improve a model we need to know which way, and how strongly, each prediction or "
-        "parameter moves the loss: its derivative. Here you work out a few by hand (the squared "
-        "error and the binary cross-entropy with respect to a prediction, and the gradient of the "
-        "quadratic form $x^\\top A x$, which is $(A + A^\\top)x$ when $A$ is not symmetric) and "
-        "write a numerical gradient that estimates any derivative by central differences, "
-        "$(f(x+h e_i) - f(x-h e_i)) / 2h$: the standard way to check an analytic formula."
-    ),
-    "regression": (
-        "Least squares picks the line (or plane) that makes the sum of squared residuals as small "
-        "as possible. Centring the data (subtracting the means) moves the best line through the "
-        "origin, leaving a single slope that you find by setting one derivative to zero; the "
-        "intercept then follows from the means. With several inputs the same idea becomes the "
-        "normal equation $X^\\top X \\beta = X^\\top y$, where a leading column of ones in $X$ "
-        "plays the part of the intercept."
-    ),
-    "descent": (
-        "When there is no formula for the minimum we walk downhill instead: gradient descent "
-        "moves the parameters a small step (the learning rate) against the gradient of the loss, "
-        "again and again. You write one step, the gradient of the squared error of a linear model, "
-        "and the loop that records the whole path from the starting point."
-    ),
-}
+def _module_intro(module: str) -> str:
+    """The notebook's opening paragraph: the module's ``INTRO`` (in its suite), if it has one."""
+    from grader.suites import suite
+
+    return str(getattr(suite(module), "INTRO", "") or "")
 
 
 def _first_sentence(doc: str) -> str:
@@ -641,7 +611,7 @@ def _first_sentence(doc: str) -> str:
 def _intro(course: Course, module: str, src: _ModuleSource, cells: list[FunctionCells],
            drawn: list[str] | None = None) -> str:
     drawn = drawn or []
-    topic = INTROS.get(module) or " ".join(src.doc.split()) or f"The `{module}` exercises."
+    topic = _module_intro(module) or " ".join(src.doc.split()) or f"The `{module}` exercises."
     items = []
     for fc in cells:
         node = src.graded[fc.function]

@@ -105,11 +105,10 @@ def build_plan(course: Course, *, with_mistakes: bool = True) -> Plan:
 
 def mistake_outcomes(course: Course, calls: list[Call]) -> dict[str, list[tuple[object, list[Outcome | None]]]]:
     """For each function, its catalogued mistakes and their outcomes on that function's calls."""
-    from grader.mistakes import CATALOGUE
     from grader.suites import load_mistakes
 
     table: dict[str, list[tuple[object, list[Outcome | None]]]] = {}
-    for mistake in [*CATALOGUE, *load_mistakes(list(course.modules))]:
+    for mistake in load_mistakes(list(course.modules)):
         module, function = mistake.function.split(".")
         if module not in course.modules or function not in course.modules[module]:
             continue

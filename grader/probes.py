@@ -50,6 +50,21 @@ def quartic_grad(x: np.ndarray) -> np.ndarray:
     return np.array([4 * v[0] * (v[0] ** 2 - 1), 2 * v[1]])
 
 
+def coupled(x: np.ndarray) -> float:
+    """exp(x0 x1) + sin(x1 + x2) + x0 x2^2: three variables, every pair coupled."""
+    return float(np.exp(x[0] * x[1]) + np.sin(x[1] + x[2]) + x[0] * x[2] ** 2)
+
+
+def cubic_product(x: np.ndarray) -> float:
+    """x0^3 x1^3: cubic in each variable, so only its mixed second derivative depends on the step."""
+    return float(x[0] ** 3 * x[1] ** 3)
+
+
+def quadratic3(x: np.ndarray) -> float:
+    """x0^2 + 2 x1^2 + 3 x2^2 + x0 x1 - 2 x1 x2 + x0 x2: a quadratic in three variables."""
+    return float(x[0] ** 2 + 2 * x[1] ** 2 + 3 * x[2] ** 2 + x[0] * x[1] - 2 * x[1] * x[2] + x[0] * x[2])
+
+
 PROBES: dict[str, Callable[[np.ndarray], object]] = {
     "bowl": bowl,
     "bowl_grad": bowl_grad,
@@ -58,6 +73,9 @@ PROBES: dict[str, Callable[[np.ndarray], object]] = {
     "cubic": cubic,
     "ellipse_grad": ellipse_grad,
     "quartic_grad": quartic_grad,
+    "coupled": coupled,
+    "cubic_product": cubic_product,
+    "quadratic3": quadratic3,
 }
 
 

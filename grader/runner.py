@@ -144,7 +144,7 @@ class ClassGrader:
         # Two passes over the class, each reading one student at a time (memory stays flat
         # however large the class): the first finds who changed since the last run, the
         # second reads those again and grades them.
-        with discovering(submissions, self.course.modules,
+        with discovering(submissions, self.course.modules, others=self.course.other_modules,
                          max_unzipped_bytes=self.course.max_zip_mb * 2**20) as found:
             self.out_dir.mkdir(parents=True, exist_ok=True)
             results: dict[str, StudentResult] = {}

@@ -104,15 +104,13 @@ class ClassMaker:
     """Builds submissions (module name -> source) from the course's solutions."""
 
     def __init__(self, course: Course, seed: int = 7) -> None:
-        from grader.mistakes import CATALOGUE
-
         self.course = course
         self.rng = random.Random(seed)
         self.reference = {m: (course.root / "solutions" / f"{m}.py").read_text(encoding="utf-8")
                           for m in course.modules}
         from grader.suites import load_mistakes
 
-        self.mistakes = [m for m in [*CATALOGUE, *load_mistakes(list(course.modules))] if m.function in course.points]
+        self.mistakes = [m for m in load_mistakes(list(course.modules)) if m.function in course.points]
 
     def correct(self) -> dict[str, str]:
         return dict(self.reference)
@@ -270,25 +268,26 @@ def make_assignment_sample(course: Course, out: Path) -> dict[str, str]:
     maker = ClassMaker(course, seed=2027)
     out.mkdir(parents=True, exist_ok=True)
     planted: dict[str, str] = {}
-    for name, layout in (("佐藤花子", "flat"), ("鈴木一郎", "exercises"), ("小林さくら", "copy")):
+    # Some of ps1's students again (the term table joins them by id), and some new names.
+    for name, layout in (("aiko", "flat"), ("佐藤花子", "exercises"), ("ben", "copy")):
         write_folder(out / name, maker.correct(), layout)
         planted[name] = "correct"
-    for name, k in (("高橋健", 1), ("田中ゆい", 2), ("山田太郎", 1)):
+    for name, k in (("chen", 1), ("dana", 2), ("高橋健", 1)):
         sources, mistakes = maker.with_mistakes(k)
         write_folder(out / name, sources, "exercises")
         planted[name] = ",".join(mistakes)
     write_notebook(out / "伊藤美咲" / "課題.ipynb", maker.correct())
     planted["伊藤美咲"] = "correct (one notebook)"
-    write_folder(out / "渡辺翔", maker.unfinished(2), "flat")
-    planted["渡辺翔"] = "unfinished"
+    write_folder(out / "emre", maker.unfinished(2), "flat")
+    planted["emre"] = "unfinished"
     stubs = {m: (course.root / "exercises" / f"{m}.py").read_text(encoding="utf-8") for m in course.modules}
-    write_folder(out / "中村陽", stubs, "exercises")
-    planted["中村陽"] = "not started"
+    write_folder(out / "sara", stubs, "exercises")
+    planted["sara"] = "not started"
     broken = maker.correct()
     first = next(iter(broken))
     broken[first] = broken[first] + "\ndef oops(:\n    pass\n"
-    write_folder(out / "加藤恵", broken, "flat")
-    planted["加藤恵"] = f"syntax error in {first}.py"
+    write_folder(out / "taro", broken, "flat")
+    planted["taro"] = f"syntax error in {first}.py"
     return planted
 
 

@@ -31,8 +31,17 @@ def plan(course):
     return build_plan(course)
 
 
-def run_cli(*args: str, cwd: Path | None = None, timeout: float = 300, env: dict | None = None) -> subprocess.CompletedProcess:
-    """Run the real ``grader`` command in a subprocess."""
+ASSIGNED = {"grade", "check", "release", "gradescope", "gradescope-run", "nbgrader"}
+
+
+def run_cli(*args: str, cwd: Path | None = None, timeout: float = 300, env: dict | None = None,
+            assignment: str | None = "ps1") -> subprocess.CompletedProcess:
+    """Run the real ``grader`` command in a subprocess. The course has several assignments, so a
+    command that needs one gets ``--assignment ps1`` unless it names one (or ``assignment=None``)."""
+    if assignment and "--assignment" not in args:
+        at = next((i for i, a in enumerate(args) if a in ASSIGNED), None)
+        if at is not None:
+            args = (*args[: at + 1], "--assignment", assignment, *args[at + 1:])
     full_env = {**os.environ, **(env or {})}
     full_env.pop("PYTHONPATH", None)
     return subprocess.run([sys.executable, "-m", "grader", *args], cwd=cwd or ROOT, capture_output=True,

@@ -202,7 +202,7 @@ def test_a_write_failing_in_the_core_is_one_line(tmp_path: Path) -> None:
             raise OSError(errno.ENOSPC, "No space left on device")
         pathlib.Path.write_bytes = full
     """
-    proc = _run_patched(full, "release", str(tmp_path / "copy"))
+    proc = _run_patched(full, "release", str(tmp_path / "copy"), "--assignment", "ps1")
     assert_one_line_error(proc, INPUT, f"cannot write {tmp_path / 'copy'}: No space left on device")
 
 
@@ -234,7 +234,7 @@ def test_a_bug_still_shows_its_traceback(tmp_path: Path, raise_it: str) -> None:
             {raise_it}
         grader.release.student_files = broken
     """
-    proc = _run_patched(bug, "release", str(tmp_path / "copy"))
+    proc = _run_patched(bug, "release", str(tmp_path / "copy"), "--assignment", "ps1")
     assert proc.returncode == INTERNAL, proc.stderr
     assert "Traceback" in proc.stderr and raise_it.split()[1].split("(")[0] in proc.stderr
     assert "a bug in the grader" in proc.stderr.splitlines()[-1]

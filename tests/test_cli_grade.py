@@ -165,7 +165,7 @@ def test_kill_and_resume_gives_the_same_grades(tmp_path: Path, course) -> None:
     out = tmp_path / "out"
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     for _attempt in range(3):  # kill at a few different points
-        proc = subprocess.Popen([sys.executable, "-m", "grader", "grade", str(klass), "--out", str(out),
+        proc = subprocess.Popen([sys.executable, "-m", "grader", "grade", str(klass), "--assignment", "ps1", "--out", str(out),
                                  "--jobs", "1", "--quiet"], cwd=ROOT, env=env,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         deadline = time.monotonic() + 60

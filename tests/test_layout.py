@@ -80,3 +80,38 @@ def test_the_grader_package_has_no_import_cycles() -> None:
 
 def test_the_cycle_finder_finds_a_cycle() -> None:
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": set()}) == [["a", "b", "c"]]
+
+
+ENGINE_EXEMPT = {"grader.synth"}  # it writes synthetic classes, planting mistakes in named functions
+
+
+def test_the_engine_names_no_exercise() -> None:
+    """Everything about one exercise module lives with it (its solution, its suite in
+    grader/suites/, course.yml): no engine module mentions an exercise module or function."""
+    import yaml
+
+    course = yaml.safe_load((GRADER.parent / "course.yml").read_text(encoding="utf-8"))
+    modules: set[str] = set()
+    functions: set[str] = set()
+    qualified: set[str] = set()
+    for spec in course["assignments"].values():
+        for module, fns in spec["modules"].items():
+            modules.add(module)
+            functions.update(fns)
+            qualified.update(f"{module}.{f}" for f in fns)
+    found = []
+    for path in sorted(GRADER.rglob("*.py")):
+        name = module_name(path)
+        if name.startswith(("grader.suites", "grader.student")) or name in ENGINE_EXEMPT:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                # a module's name as a whole string ("plots"), or "module.function" anywhere
+                hits = ({node.value} & modules) | {q for q in qualified if q in node.value}
+            elif isinstance(node, (ast.Name, ast.Attribute, ast.FunctionDef)):
+                ident = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else node.name
+                hits = {ident} & functions
+            else:
+                continue
+            found += [f"{name}:{getattr(node, 'lineno', '?')}: {h}" for h in sorted(hits)]
+    assert not found, "\n".join(found)

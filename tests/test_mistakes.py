@@ -1,4 +1,4 @@
-"""Proofs about the mistake catalogue (``grader/mistakes.py``) and the hidden suites.
+"""Proofs about the mistake catalogue (each suite's ``MISTAKES``) and the hidden suites.
 
 * the reference scores full marks;
 * every catalogued mistake loses points on its own function and nowhere else
@@ -24,13 +24,15 @@ import pytest
 from grader.checks import as_numbers, same_numbers
 from grader.config import load_course
 from grader.execute import Outcome
-from grader.mistakes import CATALOGUE, Mistake, _m
+from grader.mistakes import Mistake, _m
 from grader.plan import Plan, build_plan, load_solution_module, run_calls
 from grader.scoring import StudentResult, score
+from grader.suites import load_mistakes
 from grader.wire import decode, encode
 
 ROOT = Path(__file__).resolve().parents[1]
 COURSE = load_course(ROOT / "course.yml")
+CATALOGUE = load_mistakes(list(COURSE.modules))  # each suite's MISTAKES (grader/suites/test_<module>.py)
 # Plot functions are judged from their figures; their wrong and correct
 # drawings are catalogued and proven in tests/test_plots.py.
 NUMERIC_FUNCTIONS = [f for f in COURSE.functions if not f.startswith("plots.")]

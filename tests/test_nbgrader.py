@@ -112,11 +112,10 @@ def exported_total(run: Run, result: StudentResult) -> float:
 def pick_mistake(plan: Any) -> tuple[str, str]:
     """(function, source) of the first catalogued mistake that loses some, not all, of its
     function's points (so per-test points matter), or a written one if there is no catalogue."""
-    try:
-        from grader.mistakes import CATALOGUE
-    except ImportError:
-        CATALOGUE = []
+    from grader.suites import load_mistakes
+
     course = plan.course
+    CATALOGUE = load_mistakes(list(course.modules))
     for m in CATALOGUE:
         if m.function not in course.points:
             continue
@@ -340,10 +339,10 @@ def test_functions_with_figure_checks_are_left_out(course: Any, plan: Any) -> No
 def test_cli_writes_the_course_and_names_the_next_steps(tmp_path: Path, capsys: Any) -> None:
     from grader.cli import main
 
-    assert main(["nbgrader", str(tmp_path / "c"), "--assignment", "hw1"]) == 0
+    assert main(["nbgrader", str(tmp_path / "c"), "--assignment", "ps1"]) == 0  # the course's assignment
     out = capsys.readouterr().out
-    assert (tmp_path / "c" / "source" / "hw1" / "losses.ipynb").is_file()
-    assert "nbgrader generate_assignment hw1" in out and "nbgrader autograde hw1" in out
+    assert (tmp_path / "c" / "source" / "ps1" / "losses.ipynb").is_file()
+    assert "nbgrader generate_assignment ps1" in out and "nbgrader autograde ps1" in out
     assert main(["nbgrader", str(tmp_path / "d"), "--assignment", "a b"]) != 0
     err = capsys.readouterr().err
     assert err.startswith("Error: ") and len(err.strip().splitlines()) == 1
@@ -456,10 +455,9 @@ def test_unfilled_release_notebooks_get_zero(run: Run) -> None:
 def test_mistake_loses_points_on_its_function_only(run: Run, course: Any) -> None:
     function, _ = run.mistake
     m_module = function.split(".")[0]
-    try:
-        from grader.mistakes import CATALOGUE
-    except ImportError:
-        CATALOGUE = []
+    from grader.suites import load_mistakes
+
+    CATALOGUE = load_mistakes(list(course.modules))
     affects = next((m.affects for m in CATALOGUE if m.function == function), ())
     nbgrader_scores = _nbgrader_function_scores(run, "mixed")
     in_module = {f: p for f, p in course.points.items() if f.startswith(m_module + ".")}
@@ -738,7 +736,7 @@ def test_cli_refuses_an_unknown_assignment(run: Run, course: Any, tmp_path: Path
         proc = run_cli("grade", str(subs), "--out", str(out), "--quiet", "--gradebook", str(db),
                        "--assignment", "ps2", "--create-assignment")
         assert proc.returncode == 0, proc.stderr
-        assert gradebook_state(db, ("reference",), "ps2")["max"] == pytest.approx(course.max_total)
+        assert gradebook_state(db, ("reference",), "ps2")["max"] == pytest.approx(course.other("ps2").max_total)
 
 
 @pytest.mark.slow

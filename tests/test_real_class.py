@@ -69,7 +69,7 @@ def _py(sources: dict[str, str], prefix: str = "") -> dict[str, bytes | str]:
 def grade(course_dir: Path, subs: Path, *extra: str) -> tuple[Path, dict[str, dict[str, str]]]:
     out = course_dir / "out"
     proc = run_cli("grade", str(subs), "--out", str(out), "--quiet", "--format", "canvas",
-                   "--format", "moodle", "--assignment", "課題1", *extra)
+                   "--format", "moodle", "--lms-column", "課題1", *extra)
     assert proc.returncode == 0, proc.stderr
     with (out / "grades.csv").open(encoding="utf-8-sig") as f:
         rows = {r["student_id"]: r for r in csv.DictReader(f)}
@@ -289,3 +289,16 @@ def test_feedback_says_which_cell_each_module_came_from(notebooks) -> None:
     text = (notebooks["out"] / "feedback" / "小林さくら.md").read_text(encoding="utf-8")
     assert "losses was read from 課題1_小林.ipynb (" in text and "cell " in text
     assert "## Problems" not in text
+
+
+def test_modules_of_another_assignment_are_ignored_with_a_note(tmp_path: Path, correct: dict[str, str]) -> None:
+    """A student who hands in the whole term's copy is graded on the assignment asked for."""
+    from grader.config import load_course
+    from tests.conftest import ROOT
+
+    ps2 = ClassMaker(load_course(ROOT / "course.yml", assignment="ps2")).correct()
+    _files(tmp_path / "subs" / "木村", {**_py(correct, "exercises/"), **_py(ps2, "exercises/")})
+    out, rows = grade(tmp_path, tmp_path / "subs")
+    assert_all_full(rows, {"木村"})
+    feedback = (out / "feedback" / "木村.md").read_text(encoding="utf-8")
+    assert "classification.py belongs to assignment ps2, not this one: not read" in feedback

@@ -16,7 +16,6 @@ import subprocess
 import sys
 import sysconfig
 import time
-import types
 from dataclasses import dataclass
 from pathlib import Path
 from unittest import mock
@@ -61,9 +60,7 @@ SSE_MEAN = FakeMistake(
 def hint_plan() -> Plan:
     """The course's plan with only ``SSE_MEAN`` as its mistake catalogue."""
     p = build_plan(COURSE, with_mistakes=False)
-    fake = types.ModuleType("grader.mistakes")
-    fake.CATALOGUE = [SSE_MEAN]  # type: ignore[attr-defined]
-    with mock.patch.dict(sys.modules, {"grader.mistakes": fake}):
+    with mock.patch("grader.suites.load_mistakes", lambda modules: [SSE_MEAN]):
         p.mistakes = mistake_outcomes(COURSE, p.calls)
     return p
 
@@ -173,11 +170,9 @@ def test_copy_has_no_solution_code(default_copy: Path) -> None:
 
 
 def test_copy_has_no_mistake_source(default_copy: Path, tmp_path: Path, hint_plan: Plan) -> None:
-    try:
-        from grader.mistakes import CATALOGUE
-    except ImportError:
-        CATALOGUE = []
-    sources = [m.source for m in CATALOGUE]
+    from grader.suites import load_mistakes
+
+    sources = [m.source for m in load_mistakes(list(COURSE.modules))]
     fragments = _leak_fragments(sources)
     assert _leaks(default_copy, fragments | {s.strip() for s in sources}) == []
     ours = _copy(tmp_path, hint_plan)

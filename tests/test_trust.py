@@ -285,7 +285,7 @@ def test_no_process_of_a_submission_survives(tmp_path: Path, course) -> None:
         ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
         env = dict(os.environ)
         env.pop("PYTHONPATH", None)
-        proc = subprocess.run([sys.executable, "-m", "grader", "grade", {str(tmp_path / "cls")!r},
+        proc = subprocess.run([sys.executable, "-m", "grader", "grade", "--assignment", "ps1", {str(tmp_path / "cls")!r},
                                "--out", {str(tmp_path / "out")!r}, "--quiet"], cwd={str(ROOT)!r}, env=env,
                               capture_output=True)
         time.sleep(0.5)

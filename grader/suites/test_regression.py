@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from grader.mistakes import Mistake, _m
 from grader.suites.build import Suite
 from grader.suites.harness import pytest_tests
 
@@ -86,3 +87,258 @@ ne.unchanged("leaves its inputs alone", X_tall.copy(), y_tall.copy())
 
 TESTS = S.tests
 test_case = pytest_tests(TESTS)
+
+
+# --------------------------------------------------------------------------- known mistakes
+# Each a complete wrong version of one function; when a submission's wrong answer equals a
+# mistake's on the same call, its hint is shown (grader.scoring.diagnose). Order matters:
+# the first matching entry of a function is reported. See grader/mistakes.py for the rules.
+
+_SLOPE_CALLERS = ("regression.fit_centered_slope", "regression.fit_line")
+
+MISTAKES: list[Mistake] = [
+    # ------------------------------------------------------------------ regression.center
+    _m("regression.center", "global-mean-of-matrix",
+       """Your matrix is centred on the mean of all its entries. Centre each column on
+       its own mean.""",
+       """
+       def center(x):
+           data = np.asarray(x, dtype=float)
+           return data - data.mean()
+       """),
+    _m("regression.center", "row-means",
+       """Your matrix is centred on the mean of each row. Samples are rows and features
+       are columns: centre each column on its own mean.""",
+       """
+       def center(x):
+           data = np.asarray(x, dtype=float)
+           return data - data.mean(axis=1, keepdims=True)
+       """, affects=_SLOPE_CALLERS),
+    _m("regression.center", "standardised",
+       """Your values are also divided by the standard deviation (standardised).
+       Centring only subtracts the mean.""",
+       """
+       def center(x):
+           data = np.asarray(x, dtype=float)
+           return (data - data.mean(axis=0)) / data.std(axis=0)
+       """, affects=_SLOPE_CALLERS),
+    _m("regression.center", "mean-minus-x",
+       """Your values have the opposite sign: they are mean - x. Subtract the mean from
+       x, not x from the mean.""",
+       """
+       def center(x):
+           data = np.asarray(x, dtype=float)
+           return data.mean(axis=0) - data
+       """),
+    _m("regression.center", "subtracts-in-place",
+       """Your function subtracts the mean inside the caller's own array. Work on a copy
+       so that x is left as it was.""",
+       """
+       def center(x):
+           data = np.asarray(x, dtype=float)
+           data -= data.mean(axis=0)
+           return data
+       """, affects=_SLOPE_CALLERS),
+    # ------------------------------------------------------------------ regression.fit_centered_slope
+    _m("regression.fit_centered_slope", "not-centred",
+       """Your slope uses the raw x and y, which is the best line through the origin,
+       not through the centre of the data. Centre both before forming the sums.""",
+       """
+       def fit_centered_slope(x, y):
+           xs = np.ravel(np.asarray(x, dtype=float))
+           ys = np.ravel(np.asarray(y, dtype=float))
+           return float(np.sum(xs * ys) / np.sum(xs * xs))
+       """, affects=("regression.fit_line",)),
+    _m("regression.fit_centered_slope", "uncentred-denominator",
+       """Your denominator is the sum of the squares of the raw x. Use the centred x in
+       the sum of squares as well.""",
+       """
+       def fit_centered_slope(x, y):
+           xs = np.ravel(np.asarray(x, dtype=float))
+           yc = center(np.ravel(y))
+           return float(np.sum(xs * yc) / np.sum(xs * xs))
+       """, affects=("regression.fit_line",)),
+    _m("regression.fit_centered_slope", "ratio-upside-down",
+       """Your value is the reciprocal of the slope: the ratio is upside down. Divide
+       the sum of x_c * y_c by the sum of x_c ** 2.""",
+       """
+       def fit_centered_slope(x, y):
+           xc = center(np.ravel(x))
+           yc = center(np.ravel(y))
+           return float(np.sum(xc * xc) / np.sum(xc * yc))
+       """, affects=("regression.fit_line",)),
+    _m("regression.fit_centered_slope", "x-regressed-on-y",
+       """Your value divides by the sum of y_c ** 2, which fits x as a function of y.
+       The slope of y on x divides by the sum of x_c ** 2.""",
+       """
+       def fit_centered_slope(x, y):
+           xc = center(np.ravel(x))
+           yc = center(np.ravel(y))
+           return float(np.sum(xc * yc) / np.sum(yc * yc))
+       """, affects=("regression.fit_line",)),
+    _m("regression.fit_centered_slope", "covariance-variance-ddof-mismatch",
+       """Your slope is off by a factor n / (n - 1): the covariance divides by n - 1
+       while the variance divides by n. Use the same divisor for both, or plain sums.""",
+       """
+       def fit_centered_slope(x, y):
+           xs = np.ravel(np.asarray(x, dtype=float))
+           ys = np.ravel(np.asarray(y, dtype=float))
+           return float(np.cov(xs, ys)[0, 1] / np.var(xs))
+       """, affects=("regression.fit_line",)),
+    _m("regression.fit_centered_slope", "correlation-not-slope",
+       """Your value is the correlation coefficient, which has no units. The slope is
+       the sum of x_c * y_c divided by the sum of x_c ** 2 only.""",
+       """
+       def fit_centered_slope(x, y):
+           xc = center(np.ravel(x))
+           yc = center(np.ravel(y))
+           return float(np.sum(xc * yc) / np.sqrt(np.sum(xc * xc) * np.sum(yc * yc)))
+       """, affects=("regression.fit_line",)),
+    # ------------------------------------------------------------------ regression.fit_line
+    _m("regression.fit_line", "intercept-sign",
+       """Your intercept is mean(y) + a * mean(x). For the line to pass through the point
+       of means, b = mean(y) - a * mean(x).""",
+       """
+       def fit_line(x, y):
+           xs = np.ravel(np.asarray(x, dtype=float))
+           ys = np.ravel(np.asarray(y, dtype=float))
+           a = fit_centered_slope(xs, ys)
+           return a, float(ys.mean() + a * xs.mean())
+       """),
+    _m("regression.fit_line", "intercept-zero",
+       """Your intercept is 0, a line through the origin. The least-squares line passes
+       through the point of means instead: b = mean(y) - a * mean(x).""",
+       """
+       def fit_line(x, y):
+           a = fit_centered_slope(x, y)
+           return a, 0.0
+       """),
+    _m("regression.fit_line", "intercept-is-mean-y",
+       """Your intercept is mean(y), which is right only when mean(x) is 0. Subtract
+       a * mean(x) as well.""",
+       """
+       def fit_line(x, y):
+           ys = np.ravel(np.asarray(y, dtype=float))
+           return fit_centered_slope(x, y), float(ys.mean())
+       """),
+    _m("regression.fit_line", "returns-b-then-a",
+       """Your pair is (b, a). Return the slope first and the intercept second: (a, b).""",
+       """
+       def fit_line(x, y):
+           xs = np.ravel(np.asarray(x, dtype=float))
+           ys = np.ravel(np.asarray(y, dtype=float))
+           a = fit_centered_slope(xs, ys)
+           return float(ys.mean() - a * xs.mean()), a
+       """),
+    _m("regression.fit_line", "slope-through-origin",
+       """Your slope is fitted to the raw data (a line through the origin) and the
+       intercept added afterwards. Fit the slope on centred data, then set the intercept.""",
+       """
+       def fit_line(x, y):
+           xs = np.ravel(np.asarray(x, dtype=float))
+           ys = np.ravel(np.asarray(y, dtype=float))
+           a = float(np.sum(xs * ys) / np.sum(xs * xs))
+           return a, float(ys.mean() - a * xs.mean())
+       """),
+    # ------------------------------------------------------------------ regression.add_intercept
+    _m("regression.add_intercept", "ones-last",
+       """Your column of ones is the last column. Put it first, so the intercept is the
+       first coefficient.""",
+       """
+       def add_intercept(X):
+           data = np.asarray(X, dtype=float)
+           if data.ndim == 1:
+               data = data[:, np.newaxis]
+           return np.hstack([data, np.ones((data.shape[0], 1))])
+       """),
+    _m("regression.add_intercept", "zeros-not-ones",
+       """Your added column holds zeros. The intercept column is a column of ones, so
+       that its coefficient is added to every prediction.""",
+       """
+       def add_intercept(X):
+           data = np.asarray(X, dtype=float)
+           if data.ndim == 1:
+               data = data[:, np.newaxis]
+           return np.hstack([np.zeros((data.shape[0], 1)), data])
+       """),
+    _m("regression.add_intercept", "rows-not-columns",
+       """Your result has the samples along the columns, shape (2, n). Each sample is
+       one row: stack the ones and x side by side into an (n, 2) matrix.""",
+       """
+       def add_intercept(X):
+           data = np.asarray(X, dtype=float)
+           return np.vstack([np.ones(len(data)), data])
+       """),
+    _m("regression.add_intercept", "first-column-overwritten",
+       """Your first column was replaced by ones, so a column of data is lost. Add a new
+       column of ones in front: the result has one column more than X.""",
+       """
+       def add_intercept(X):
+           data = np.array(X, dtype=float)
+           if data.ndim == 1:
+               data = data[:, np.newaxis]
+           data[:, 0] = 1.0
+           return data
+       """),
+    # ------------------------------------------------------------------ regression.normal_equation
+    _m("regression.normal_equation", "only-x-transpose-y",
+       """Your result is X^T y alone. The coefficients solve the system
+       (X^T X) beta = X^T y, so X^T X still has to be solved for.""",
+       """
+       def normal_equation(X, y):
+           return np.asarray(X, dtype=float).T @ np.asarray(y, dtype=float)
+       """),
+    _m("regression.normal_equation", "multiplied-not-solved",
+       """Your result is (X^T X) times X^T y. Multiply by the inverse of X^T X, or
+       better, solve the linear system (X^T X) beta = X^T y.""",
+       """
+       def normal_equation(X, y):
+           design = np.asarray(X, dtype=float)
+           return design.T @ design @ design.T @ np.asarray(y, dtype=float)
+       """),
+    _m("regression.normal_equation", "divided-elementwise",
+       """Your result divides X^T y by the matrix X^T X entry by entry, which gives a
+       table instead of one coefficient per column. Solve the linear system instead.""",
+       """
+       def normal_equation(X, y):
+           design = np.asarray(X, dtype=float)
+           return (design.T @ np.asarray(y, dtype=float)) / (design.T @ design)
+       """),
+    _m("regression.normal_equation", "one-column-at-a-time",
+       """Your coefficients fit each column of X on its own, ignoring how the columns
+       overlap. Solve for all coefficients together with X^T X.""",
+       """
+       def normal_equation(X, y):
+           design = np.asarray(X, dtype=float)
+           return (design.T @ np.asarray(y, dtype=float)) / np.sum(design ** 2, axis=0)
+       """),
+    _m("regression.normal_equation", "adds-its-own-intercept",
+       """Your result has one coefficient too many: a column of ones was added to X.
+       X is already the design matrix; use it as given.""",
+       """
+       def normal_equation(X, y):
+           design = add_intercept(X)
+           target = np.asarray(y, dtype=float)
+           return np.linalg.solve(design.T @ design, design.T @ target)
+       """),
+    _m("regression.normal_equation", "column-result",
+       """Your coefficients come back as an (d, 1) column. For a 1-D y return a 1-D array
+       with one entry per column of X.""",
+       """
+       def normal_equation(X, y):
+           design = np.asarray(X, dtype=float)
+           target = np.asarray(y, dtype=float).reshape(-1, 1)
+           return np.linalg.solve(design.T @ design, design.T @ target)
+       """),
+]
+
+
+# The opening paragraph of this module's nbgrader notebook (grader/nbgrader_export.py).
+INTRO = (
+    'Least squares picks the line (or plane) that makes the sum of squared residuals as small '
+    'as possible. Centring the data (subtracting the means) moves the best line through the '
+    'origin, leaving a single slope that you find by setting one derivative to zero; the '
+    'intercept then follows from the means. With several inputs the same idea becomes the '
+    'normal equation $X^\\top X \\beta = X^\\top y$, where a leading column of ones in $X$ plays '
+    'the part of the intercept.'
+)

@@ -1,0 +1,55 @@
+"""Pictures of optimisation: how the learning rate decides whether training converges.
+
+Draw on a new figure made with matplotlib's object API (``fig = Figure()``
+then ``ax = fig.add_subplot()``; ``plt.subplots()`` works too) and return that
+Figure. The grader reads what the figure shows: the lines on it, the scale of
+its axes and the axis labels. Colours, styles, titles, legends and grids are
+up to you.
+"""
+
+import numpy as np
+from matplotlib.figure import Figure
+
+
+def plot_learning_rates(X, y, lrs, n_steps):
+    """Draw the training loss of full-batch gradient descent for several learning rates.
+
+    For each learning rate lr in ``lrs``, start from theta = 0 (d zeros) and take
+    ``n_steps`` gradient-descent steps on the mean squared error of the whole
+    data set:
+
+        theta <- theta - lr * (2 / n) * X^T (X theta - y)
+
+    Record the MSE, mean((X theta - y) ** 2), at the start and after every
+    step: n_steps + 1 values for steps 0, 1, ..., n_steps. Draw them against
+    the step number as one joined line per learning rate, all on the same axes,
+    with a legend label naming the rate. Make the loss axis logarithmic
+    (``ax.set_yscale("log")``) so that a slowly shrinking loss and one that
+    explodes fit in the same picture, and label both axes. A rate above
+    ``optimization.max_stable_learning_rate`` of the MSE's Hessian
+    (2 / n) X^T X shows up as a curve that climbs.
+
+    ``X`` is an (n, d) design matrix and ``y`` a 1-D sequence of n targets (lists
+    or NumPy arrays); ``lrs`` is a sequence of learning rates and ``n_steps`` a
+    positive integer. Returns the Figure.
+    """
+    design = np.asarray(X, dtype=float)
+    target = np.ravel(np.asarray(y, dtype=float))
+    n = target.size
+    steps = np.arange(n_steps + 1)
+    fig = Figure(figsize=(5, 3.5), layout="constrained")
+    fig.set_label("plot_learning_rates")  # tells the grader which exercise this figure is
+    ax = fig.add_subplot()
+    for lr in np.ravel(np.asarray(lrs, dtype=float)):
+        theta = np.zeros(design.shape[1])
+        losses = []
+        for _ in steps:
+            residual = design @ theta - target
+            losses.append(float(np.mean(residual**2)))
+            theta = theta - lr * (2.0 / n) * design.T @ residual
+        ax.plot(steps, losses, marker=".", label=f"lr = {lr:g}")
+    ax.set_yscale("log")
+    ax.set_xlabel("step")
+    ax.set_ylabel("training MSE (log scale)")
+    ax.legend()
+    return fig
