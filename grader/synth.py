@@ -133,7 +133,18 @@ class ClassMaker:
         return sources
 
     def hostile(self, kind: str) -> dict[str, str]:
-        return self.altered(HOSTILE[kind])
+        """The attack ``kind`` of HOSTILE; for another assignment's modules, the same kind of
+        breakage aimed at this course's first module and function."""
+        spec = HOSTILE[kind]
+        if all(t.split(".")[0] in self.reference for t in spec):
+            return self.altered(spec)
+        first = self.course.functions[0]
+        module, fn = first.split(".")
+        generic = {"syntax-error": {module: self.reference[module] + "\ndef oops(:\n    pass\n"},
+                   "raises-at-import": {list(self.reference)[-1]: "raise RuntimeError('half-finished module')\n"},
+                   "always-equal": {first: HOSTILE["always-equal"]["losses.mse"].replace("def mse(y, y_hat)",
+                                                                                     f"def {fn}(*args, **kwargs)")}}
+        return self.altered(generic.get(kind, {}))
 
     def altered(self, spec: dict[str, str]) -> dict[str, str]:
         """The reference with each ``module.function`` in ``spec`` replaced by its source
