@@ -48,6 +48,23 @@ def _course(arg: str | None, assignment: str | None = None, *, required: bool = 
     return course
 
 
+def _with_language(course: Course, lang: str | None) -> Course:
+    """The course in the language asked for (``--lang``, else course.yml's), which every
+    message from now on is written in."""
+    from dataclasses import replace
+
+    from grader import i18n
+
+    course = replace(course, language=lang or course.language)
+    i18n.set_language(course.language)
+    return course
+
+
+def _lang_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--lang", choices=["en", "ja"], default=None,
+                        help="language of what students read and of the report (default: course.yml's)")
+
+
 def _assignment_arg(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--assignment", default=None,
                         help="the course's assignment (problem set), e.g. ps1; needed when course.yml "
@@ -136,7 +153,7 @@ def _os_error_message(exc: OSError, args: argparse.Namespace) -> str | None:
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
-    course = _course(args.course, args.assignment)
+    course = _with_language(_course(args.course, args.assignment), args.lang)
     if args.gradebook:  # refused before any grading, not after
         from grader.gradebook import check_assignment
 
@@ -169,7 +186,7 @@ def _extra_outputs(args: argparse.Namespace, course: Course, grader: object, sum
 def cmd_check(args: argparse.Namespace) -> int:
     from grader.check import check_one
 
-    course = _course(args.course, args.assignment)
+    course = _with_language(_course(args.course, args.assignment), args.lang)
     text, result = check_one(course, Path(args.path))
     print(text)
     return errors.EXIT_OK if result.total == result.max_total else errors.EXIT_FAILED
@@ -178,7 +195,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_release(args: argparse.Namespace) -> int:
     from grader.release import release
 
-    course = _course(args.course, args.assignment)
+    course = _with_language(_course(args.course, args.assignment), args.lang)
     written = release(course, Path(args.out_dir), force=args.force)
     print(f"Wrote the student copy to {args.out_dir} ({len(written)} files).")
     print(f"Students run:  cd {args.out_dir} && pytest")
@@ -282,6 +299,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="also write grades for a learning platform (repeatable); grades.csv is always written")
     g.add_argument("--gradebook", help="also record scores in this nbgrader gradebook (.db)")
     _assignment_arg(g)
+    _lang_arg(g)
     g.add_argument("--lms-column", default=None,
                    help="the assignment's name on Canvas or Moodle (default: its title in course.yml)")
     g.add_argument("--overwrite", action="store_true",
@@ -293,12 +311,14 @@ def build_parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", help="grade one student's folder and print the full result")
     c.add_argument("path")
     _assignment_arg(c)
+    _lang_arg(c)
     c.set_defaults(func=cmd_check)
 
     r = sub.add_parser("release", help="write the student copy (stubs, public tests, README)")
     r.add_argument("out_dir")
     r.add_argument("--force", action="store_true", help="write into a non-empty folder")
     _assignment_arg(r)
+    _lang_arg(r)
     r.set_defaults(func=cmd_release)
 
     b = sub.add_parser("bench", help="measure grading speed on a synthetic class against the naive baseline")

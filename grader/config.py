@@ -53,6 +53,12 @@ def _text(v: Any) -> str | None:
     return None if isinstance(v, str) and v.strip() else "must be non-empty text"
 
 
+def _language(v: Any) -> str | None:
+    from grader.i18n import LANGUAGES
+
+    return None if v in LANGUAGES else f"must be one of: {', '.join(LANGUAGES)}"
+
+
 def _flag(v: Any) -> str | None:
     return None if isinstance(v, bool) else "must be true or false"
 
@@ -87,6 +93,8 @@ DEFAULT_ASSIGNMENT = "ps1"  # the name of a course's only assignment when course
 
 KEYS: tuple[Key, ...] = (
     Key("title", "Exercises", "Course title shown to students and in reports.", _text),
+    Key("language", "en", "Language of everything students read and of the report (en or ja); "
+        "`--lang` overrides it for one command.", _language),
     Key("modules", False, "Exercise modules in course order, each mapping function name -> points "
         "(a course of one assignment; use either this or 'assignments').", _optional_modules),
     Key("assignments", False, "Assignments (problem sets) in course order: name -> {title, modules}, "
@@ -125,6 +133,7 @@ class Course:
     assignments: dict[str, str] = field(default_factory=dict)  # every assignment: name -> title
     path: Path | None = None  # the course.yml this was loaded from
     module_owners: dict[str, str] = field(default_factory=dict)  # every module of the course -> its assignment
+    language: str = "en"  # what students read and the report are written in (grader.i18n)
 
     @property
     def other_modules(self) -> dict[str, str]:
@@ -275,6 +284,7 @@ def load_course(path: Path | str = "course.yml", *, check_solutions: bool = True
         assignments=titles,
         path=path,
         module_owners={str(m): str(a) for a, spec in specs.items() for m in spec["modules"]},
+        language=str(values["language"]),
     )
 
 

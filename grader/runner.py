@@ -70,7 +70,7 @@ class ClassGrader:
                  progress: bool = True, pool_factory: Callable[..., SandboxPool] = SandboxPool) -> None:
         self.course, self.out_dir, self.jobs = course, out_dir, jobs
         self.plan = plan or build_plan(course)
-        self.plan_fp = self.plan.fingerprint()
+        self.plan_fp = self.plan.fingerprint() + course.language  # feedback in another language: regrade
         self.progress = progress
         self.pool_factory = pool_factory
         # Saves each student's figures beside their feedback (see grader/figure_files.py).
