@@ -60,7 +60,8 @@ class TestResult:
             lines.append(f"  input:    {self.what}")
         if show_values and self.expected and self.kind in ("wrong value", "wrong size", "modified input", "wrong shape"):
             lines.append(f"  expected: {self.expected}")
-            lines.append(f"  got:      {self.actual}")
+            if self.actual:  # a hidden test's answer is not kept (grader/redact.py)
+                lines.append(f"  got:      {self.actual}")
         elif show_values and self.actual and self.kind in ("wrong type", "empty", "not finite"):
             lines.append(f"  got:      {self.actual}")
         if self.hint:
