@@ -19,6 +19,7 @@ from typing import NoReturn
 
 from grader import errors, paths
 from grader.config import Course, load_course
+from grader.cpus import usable_cpus
 from grader.fsutil import is_inside
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -291,8 +292,8 @@ def build_parser() -> argparse.ArgumentParser:
     g = sub.add_parser("grade", help="grade a folder (or zip) of submissions")
     g.add_argument("submissions", help="folder with one entry per student, a bulk .zip, or one student's folder")
     g.add_argument("--out", default="graded", help="output folder (default: graded/)")
-    g.add_argument("--jobs", type=_jobs, default=min(2, os.cpu_count() or 1),
-                   help="sandboxed workers in parallel (default: 2, or 1 on a 1-core machine)")
+    g.add_argument("--jobs", type=_jobs, default=usable_cpus(),
+                   help="sandboxed workers in parallel (default: the cores this process may use)")
     g.add_argument("--force", action="store_true", help="re-grade every student, even unchanged ones")
     g.add_argument("--quiet", action="store_true", help="no progress output")
     g.add_argument("--format", action="append", choices=["csv", "canvas", "moodle"], default=None,
@@ -323,7 +324,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     b = sub.add_parser("bench", help="measure grading speed on a synthetic class against the naive baseline")
     b.add_argument("--students", type=_jobs, default=1000, help="class size (default 1000)")
-    b.add_argument("--jobs", type=_jobs, default=min(2, os.cpu_count() or 1))
+    b.add_argument("--jobs", type=_jobs, default=usable_cpus(),
+                   help="sandboxed workers (default: the cores this process may use)")
     b.add_argument("--baseline-sample", type=_count, default=20,
                    help="students graded the naive way to time the baseline (0 to skip)")
     b.add_argument("--student-runs", type=_count, default=7, help="timed runs of the student's pytest (0 to skip)")

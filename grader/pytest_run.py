@@ -41,10 +41,10 @@ class Context:
 
 def reference_context() -> Context:
     """The reference judged against itself (running ``pytest grader/suites`` directly)."""
+    from dataclasses import replace
+
     from grader.config import load_course
     from grader.plan import build_plan
-
-    from dataclasses import replace
 
     course = load_course(Path(__file__).resolve().parent.parent / "course.yml")
     modules = {m: fs for a in course.assignments for m, fs in course.other(a).modules.items()}
