@@ -224,7 +224,8 @@ def run_bench(course: Course, students: int, *, jobs: int, baseline_sample: int 
 
 def run_benchmarks(course: Course, students: int, *, jobs: int, baseline_sample: int, student_runs: int,
                    nbgrader_sample: int, full_only: bool = False, command: str = "",
-                   on_result: Callable[[BenchResult], None] = lambda r: None) -> list[BenchResult]:
+                   on_result: Callable[[BenchResult], None] = lambda r: None,
+                   scaling: bool = False) -> list[BenchResult]:
     """The whole course, then (unless ``full_only``) the same without the plot exercises.
 
     The student pytest timing goes with the first run, nbgrader's autograde with
@@ -244,6 +245,13 @@ def run_benchmarks(course: Course, students: int, *, jobs: int, baseline_sample:
         runs.append(run_bench(numeric, students, jobs=jobs, baseline_sample=baseline_sample,
                               student_runs=0, command=command, nbgrader_sample=nbgrader_sample))
         on_result(runs[1])
+    if scaling and jobs > 1:  # the same class with one worker: how throughput scales with cores
+        runs.append(run_bench(course, students, jobs=1, baseline_sample=0, student_runs=0,
+                              command=command, nbgrader_sample=0))
+        on_result(runs[-1])
+        ratio = runs[0].per_second / runs[-1].per_second if runs[-1].per_second else 0.0
+        print(f"Scaling: {runs[-1].per_second:g} submissions/s with --jobs 1, {runs[0].per_second:g} with "
+              f"--jobs {jobs} ({ratio:.2f}x on {jobs} workers)")
     return runs
 
 

@@ -235,7 +235,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     runs = run_benchmarks(course, args.students, jobs=args.jobs, baseline_sample=args.baseline_sample,
                           student_runs=args.student_runs, nbgrader_sample=nb_sample, full_only=args.full_only,
                           command="grader " + " ".join(sys.argv[1:]),
-                          on_result=lambda r: print(render(r) + "\n"))
+                          on_result=lambda r: print(render(r) + "\n"), scaling=args.scaling)
     write_json(runs, json_path)
     print(f"Wrote {json_path}")
     return errors.EXIT_OK
@@ -337,6 +337,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "(default 5 where nbgrader is installed; 0 to skip)")
     b.add_argument("--json", help="where to write the figures (default benchmarks/results/bench-N-TIME.json)")
     b.add_argument("--assignment", default=None, help="the course's assignment to measure (default: the first)")
+    b.add_argument("--scaling", action="store_true",
+                   help="also grade the same class with --jobs 1, to show how throughput scales with workers")
     b.set_defaults(func=cmd_bench)
 
     gs = sub.add_parser("gradescope", help="build a Gradescope autograder archive")
