@@ -353,6 +353,7 @@ class _Run:
             by_name.setdefault(e.name, []).append(e)
         kept: list[tuple[_Entry, list[str]]] = []
         for name, group in sorted(by_name.items()):
+            group = _one_per_moodle_participant(group)
             group.sort(key=lambda e: (e.is_zip, e.origin))     # a folder beats a zip
             first, rest = group[0], [e.origin for e in group[1:]]
             extra = []
@@ -675,6 +676,21 @@ def _named_entry(name: str, origin: str, is_zip: bool, layers: int,
     if found:
         return _Entry(found[0], origin, is_zip, layers, listing, found[1])
     return _Entry(name, origin, is_zip, layers, listing)
+
+
+def _one_per_moodle_participant(group: list[_Entry]) -> list[_Entry]:
+    """Moodle gives a participant one folder per submission plugin (file, onlinetext):
+    they are one submission, graded from the file plugin's folder, not duplicates."""
+    by_participant: dict[str, list[_Entry]] = {}
+    rest = []
+    for e in group:
+        if e.lms.get("platform") == "moodle":
+            by_participant.setdefault(e.lms["participant"], []).append(e)
+        else:
+            rest.append(e)
+    for entries in by_participant.values():
+        rest.append(min(entries, key=lambda e: (e.lms.get("plugin") != "file", e.origin)))
+    return rest
 
 
 def _canvas_key(m: re.Match[str]) -> tuple[str, str]:

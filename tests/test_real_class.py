@@ -79,7 +79,7 @@ def grade(course_dir: Path, subs: Path, *extra: str) -> tuple[Path, dict[str, di
 def assert_all_full(rows: dict[str, dict[str, str]], ids: set[str]) -> None:
     assert set(rows) == ids
     for sid, row in rows.items():
-        assert row["total"] == row["max_total"], (sid, row)
+        assert row["total"] == row["max_total"] and row["status"] == "ok", (sid, row)
 
 
 # -- folders with Japanese names, encodings, helpers, a whole copy -----------------------
