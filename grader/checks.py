@@ -10,11 +10,12 @@ loosely than a float64 one.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
 
-from grader.verdict import KINDS, PASS, Verdict, show
+from grader.verdict import KINDS, PASS, Verdict, _, kind_words, raised_words, show, stopped_words, t
 from grader.wire import FigureSummary
 
 __all__ = ["KINDS", "PASS", "Verdict", "show"]  # re-exported: the verdict vocabulary lives in grader.verdict
@@ -49,12 +50,23 @@ def _failed_call(outcome: Any) -> Verdict | None:
     if outcome.ok:
         return None
     if getattr(outcome, "too_large", False):
-        return Verdict(False, "too large", outcome.error or KINDS["too large"])
+        return Verdict(False, "too large", _too_large(outcome.error))
     if outcome.not_started:
-        return Verdict(False, "not started", "not started yet (it still raises NotImplementedError)")
+        return Verdict(False, "not started", kind_words("not started"))
     if outcome.timeout:
-        return Verdict(False, "timeout", f"stopped: {outcome.error or 'it ran past its time limit'}")
-    return Verdict(False, "error", f"raised {outcome.error}" if outcome.error else "failed")
+        return Verdict(False, "timeout", stopped_words(outcome.error))
+    return Verdict(False, "error", raised_words(outcome.error))
+
+
+_TOO_LARGE = re.compile(r"the result is far larger than the answer can be \(over (?P<kb>\d+) KB\)")
+
+
+def _too_large(error: str | None) -> str:
+    """The reason for a result refused unread for its size (the sandbox's words, in the current language)."""
+    m = _TOO_LARGE.fullmatch(error or "")
+    if m:
+        return t("the result is far larger than the answer can be (over {kb} KB)", kb=m.group("kb"))
+    return error or kind_words("too large")
 
 
 def _unsupported(value: Any, depth: int = 0) -> bool:
@@ -68,10 +80,10 @@ def _unsupported(value: Any, depth: int = 0) -> bool:
 
 def _type_problem(value: Any) -> str:
     if value is None:
-        return "returned None (is a `return` missing?)"
+        return _("returned None (is a `return` missing?)")
     if isinstance(value, (bool, np.bool_)) or (isinstance(value, np.ndarray) and value.dtype.kind == "b"):
-        return "returned booleans, not numbers"
-    return f"returned {show(value)}, which is not a number or an array of numbers"
+        return _("returned booleans, not numbers")
+    return t("returned {value}, which is not a number or an array of numbers", value=show(value))
 
 
 def same_numbers(actual: Any, expected: Any, rtol: float, atol: float) -> bool:
@@ -96,37 +108,46 @@ def check_value(actual: Any, expected: Any, rtol: float, atol: float) -> Verdict
         return PASS
     exp_text, act_text = show(expected), show(actual)
     if a is None and _unsupported(actual):
-        return Verdict(False, "unsupported", f"returned {show(actual)}, which cannot be graded", exp_text, act_text)
+        return Verdict(False, "unsupported", t("returned {value}, which cannot be graded", value=show(actual)),
+                       exp_text, act_text)
     if a is None:
         return Verdict(False, "wrong type", _type_problem(actual), exp_text, act_text)
     if a.size == 0:
-        return Verdict(False, "empty", "returned an empty result", exp_text, act_text)
+        return Verdict(False, "empty", _("returned an empty result"), exp_text, act_text)
     if not np.all(np.isfinite(a)):
-        return Verdict(False, "not finite", "the result contains NaN or infinity", exp_text, act_text)
+        return Verdict(False, "not finite", _("the result contains NaN or infinity"), exp_text, act_text)
     if a.size != e.size:
-        reason = f"returned {a.size} values where {e.size} {'was' if e.size == 1 else 'were'} expected"
-        if e.size > 1 and a.size == e.size**2:
-            reason += " (an (n,) and an (n, 1) array broadcast to (n, n)?)"
+        if e.size == 1:
+            reason = t("returned {got} values where 1 was expected", got=a.size)
+        elif a.size == e.size**2:
+            reason = t("returned {got} values where {expected} were expected "
+                       "(an (n,) and an (n, 1) array broadcast to (n, n)?)", got=a.size, expected=e.size)
+        else:
+            reason = t("returned {got} values where {expected} were expected", got=a.size, expected=e.size)
         return Verdict(False, "wrong size", reason, exp_text, act_text)
     diff = np.abs(a.ravel() - e.ravel())
     bad = diff > atol + rtol * np.abs(e.ravel())
     if np.any(bad):
         if e.size == 1:
-            reason = "wrong value"
+            reason = _("wrong value")
         else:
-            reason = f"{int(bad.sum())} of {e.size} values are wrong"
+            reason = t("{wrong} of {total} values are wrong", wrong=int(bad.sum()), total=e.size)
         return Verdict(False, "wrong value", reason, exp_text, act_text)
     return PASS
 
 
 def _shape_of(value: Any) -> str:
     if isinstance(value, np.ndarray):
-        return "a scalar (0-d array)" if value.ndim == 0 else f"an array of shape {tuple(value.shape)}"
-    if isinstance(value, (list, tuple)):
-        return f"a {type(value).__name__} of {len(value)} items"
+        if value.ndim == 0:
+            return _("a scalar (0-d array)")
+        return t("an array of shape {shape}", shape=tuple(value.shape))
+    if isinstance(value, list):
+        return t("a list of {n} items", n=len(value))
+    if isinstance(value, tuple):
+        return t("a tuple of {n} items", n=len(value))
     if isinstance(value, _NUMBER_TYPES):
-        return "a single number"
-    return f"a {type(value).__name__}"
+        return _("a single number")
+    return t("a {type}", type=type(value).__name__)
 
 
 def check_shape(actual: Any, expected: Any) -> Verdict:
@@ -135,17 +156,17 @@ def check_shape(actual: Any, expected: Any) -> Verdict:
     if a is None:
         return Verdict(False, "wrong type", _type_problem(actual), _shape_of(expected), _shape_of(actual))
     if a.size and not np.all(np.isfinite(a)):
-        return Verdict(False, "not finite", "the result contains NaN or infinity")
+        return Verdict(False, "not finite", _("the result contains NaN or infinity"))
     exp_text, act_text = _shape_of(expected), _shape_of(actual)
     if isinstance(expected, np.ndarray):
         ok = isinstance(actual, np.ndarray) and actual.shape == expected.shape
-        reason = f"expected {exp_text}, got {act_text}"
+        reason = t("expected {expected}, got {got}", expected=exp_text, got=act_text)
     elif isinstance(expected, (tuple, list)):
         ok = a.ndim == 1 and a.size == len(expected)
-        reason = f"expected {len(expected)} numbers, got {act_text}"
+        reason = t("expected {n} numbers, got {got}", n=len(expected), got=act_text)
     else:
         ok = a.ndim == 0
-        reason = f"expected a single number, got {act_text}"
+        reason = t("expected a single number, got {got}", got=act_text)
     if ok:
         return PASS
     return Verdict(False, "wrong shape", reason, exp_text, act_text)
@@ -154,10 +175,10 @@ def check_shape(actual: Any, expected: Any) -> Verdict:
 def check_unchanged(before: tuple[Any, ...], after: list[Any] | None) -> Verdict:
     """Every array or list input is exactly as it was (same values, same dtype)."""
     if after is None:
-        return Verdict(False, "error", "its inputs could not be inspected after the call")
+        return Verdict(False, "error", _("its inputs could not be inspected after the call"))
     data_before = [b for b in before if not callable(b) and not _is_fn(b)]
     if len(after) != len(data_before):
-        return Verdict(False, "error", "its inputs could not be inspected after the call")
+        return Verdict(False, "error", _("its inputs could not be inspected after the call"))
     for i, (b, a) in enumerate(zip(data_before, after, strict=True)):
         if not isinstance(b, (list, tuple, np.ndarray)):
             continue
@@ -166,16 +187,14 @@ def check_unchanged(before: tuple[Any, ...], after: list[Any] | None) -> Verdict
         if isinstance(b, np.ndarray):
             same = same and isinstance(a, np.ndarray) and a.dtype == b.dtype
         if not same:
-            return Verdict(False, "modified input", f"it changed its input argument #{i + 1}; work on a copy",
+            return Verdict(False, "modified input",
+                           t("it changed its input argument #{n}; work on a copy", n=i + 1),
                            show(b), show(a))
     return PASS
 
 
 def _is_fn(value: Any) -> bool:
     return type(value).__name__ == "Fn"
-
-
-_ASPECT = {"shape": "shape", "unchanged": "handling of its inputs"}
 
 
 def identical(a: Any, e: Any) -> bool:
@@ -215,8 +234,9 @@ def judge(check: str, call_args: tuple[Any, ...], expected: Any, actual: Any,
         # or a wrong answer that leaves its inputs alone, never passes by accident.
         value = check_value(actual.value, expected.value, rtol, atol)
         if not value.passed:
-            return Verdict(False, value.kind, f"{value.reason} (so its {_ASPECT[check]} is not checked)",
-                           value.expected, value.actual)
+            reason = (t("{reason} (so its shape is not checked)", reason=value.reason) if check == "shape"
+                      else t("{reason} (so its handling of its inputs is not checked)", reason=value.reason))
+            return Verdict(False, value.kind, reason, value.expected, value.actual)
         if check == "shape":
             return check_shape(actual.value, expected.value)
         return check_unchanged(call_args, actual.args_after)

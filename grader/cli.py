@@ -278,7 +278,7 @@ def cmd_gradescope(args: argparse.Namespace) -> int:
 def cmd_gradescope_run(args: argparse.Namespace) -> int:
     from grader.gradescope_autograder import run
 
-    course = _course(args.course, args.assignment)
+    course = _with_language(_course(args.course, args.assignment), None)  # results in the course's language
     data = run(course, Path(args.root))
     print(f"score {data['score']} / {data['max_score']}")
     return errors.EXIT_OK

@@ -40,7 +40,7 @@ from grader.figure_summary import (  # noqa: F401 - summarise and the caps are p
     VERSION,
     summarise,
 )
-from grader.verdict import PASS, Verdict, show
+from grader.verdict import PASS, Verdict, _, show, t
 
 POSITION_TOL = 1e-3  # matching positions: this fraction of the reference's extent
 COVER_TOL = 0.02  # "covers a range": may fall short by this fraction of it
@@ -296,16 +296,18 @@ def _not_a_figure(value: Any) -> Verdict:
     if not isinstance(type_name, str) and not isinstance(value, plain):  # in-process: the object
         type_name = f"{type(value).__module__}.{type(value).__qualname__}"
     if value is None:
-        reason = "returned None, not the Figure (is `return fig` missing?)"
+        reason = _("returned None, not the Figure (is `return fig` missing?)")
     elif isinstance(type_name, str) and "Axes" in type_name:
-        reason = "returned an Axes, not its Figure (return `fig`, or `ax.figure`)"
-    elif isinstance(value, (tuple, list)):
-        reason = f"returned a {type(value).__name__}; return only the matplotlib Figure"
+        reason = _("returned an Axes, not its Figure (return `fig`, or `ax.figure`)")
+    elif isinstance(value, tuple):
+        reason = _("returned a tuple; return only the matplotlib Figure")
+    elif isinstance(value, list):
+        reason = _("returned a list; return only the matplotlib Figure")
     elif isinstance(type_name, str):
-        reason = f"returned a {type_name.rsplit('.', 1)[-1]} object, not a matplotlib Figure"
+        reason = t("returned a {type} object, not a matplotlib Figure", type=type_name.rsplit('.', 1)[-1])
     else:
-        reason = f"returned {show(value)}, not a matplotlib Figure"
-    return Verdict(False, "wrong type", reason, "a matplotlib Figure", show(value))
+        reason = t("returned {value}, not a matplotlib Figure", value=show(value))
+    return Verdict(False, "wrong type", reason, _("a matplotlib Figure"), show(value))
 
 
 def check_figure(actual: Any, expected: Any) -> Verdict:
@@ -324,11 +326,11 @@ def check_figure(actual: Any, expected: Any) -> Verdict:
     try:
         fig = parse_summary(data)
     except FigureDataError:
-        return Verdict(False, "wrong type", "the figure's data could not be read (it is malformed)")
+        return Verdict(False, "wrong type", _("the figure's data could not be read (it is malformed)"))
     if fig.error:
-        return Verdict(False, "error", "the figure could not be read")
+        return Verdict(False, "error", _("the figure could not be read"))
     if not fig.axes:
-        return Verdict(False, "empty", "the figure is empty: it has no axes (use fig.add_subplot())")
+        return Verdict(False, "empty", _("the figure is empty: it has no axes (use fig.add_subplot())"))
     try:
         requirements = check(ref.axes[0])
     except (IndexError, ValueError, ZeroDivisionError) as exc:
@@ -344,7 +346,7 @@ def _judge(fig: FigureData, requirements: list[Requirement]) -> Verdict:
             with np.errstate(all="ignore"):
                 reasons = [r for req in requirements if (r := req(ax))]
         except (ArithmeticError, ValueError, IndexError, TypeError):  # odd numbers: never crash
-            reasons = ["the figure's data could not be checked"]
+            reasons = [_("the figure's data could not be checked")]
         if not reasons:
             return PASS
         if best is None or len(reasons) < len(best):
@@ -376,11 +378,14 @@ def _same_set(a: np.ndarray, b: np.ndarray, tol_x: float, tol_y: float) -> bool:
 
 
 def _labelled(ax: Axes) -> str | None:
-    missing = [name for name, text in (("x", ax.xlabel), ("y", ax.ylabel)) if not text.strip()]
-    if not missing:
-        return None
-    which = " and ".join(f"the {m} axis" for m in missing)
-    return f"{which} {'has' if len(missing) == 1 else 'have'} no label (use ax.set_xlabel / ax.set_ylabel)"
+    x, y = not ax.xlabel.strip(), not ax.ylabel.strip()
+    if x and y:
+        return _("the x axis and the y axis have no label (use ax.set_xlabel / ax.set_ylabel)")
+    if x:
+        return _("the x axis has no label (use ax.set_xlabel / ax.set_ylabel)")
+    if y:
+        return _("the y axis has no label (use ax.set_xlabel / ax.set_ylabel)")
+    return None
 
 
 def _reference_line(ax: Axes) -> Line:

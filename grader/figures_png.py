@@ -30,6 +30,10 @@ def render_png(summary: dict[str, Any], dpi: int = 60) -> bytes:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
+    from grader.fonts import use_japanese_font
+
+    use_japanese_font()  # before any text is made: a Text keeps the font family it was created with
+
     rows = max(1, len(data.axes))
     fig = Figure(figsize=(4, 3 * rows), dpi=dpi)
     FigureCanvasAgg(fig)

@@ -114,6 +114,23 @@ def t(message: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
+def translate(text: str) -> str:
+    """The current language's translation of a data string (a msgid that is not a literal in
+    code, such as a known mistake's hint: ``mistakes.po``), else the text itself. Nothing is
+    filled in, so braces in the text stay as they are."""
+    return _current[0].gettext(text)
+
+
 def placeholders(message: str) -> set[str]:
     """The named placeholders of a message (``{points}``, ``{name!r}``, ``{x:.2f}``)."""
     return set(_PLACEHOLDER.findall(message))
+
+
+def digest(lang: str, root: Path = LOCALE) -> str:
+    """A fingerprint of ``lang``'s catalogues: a changed translation means texts to redo."""
+    import hashlib
+
+    h = hashlib.sha256(lang.encode())
+    for path in catalogues(lang, root) if lang != "en" else []:
+        h.update(path.name.encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()[:16]

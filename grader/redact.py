@@ -17,7 +17,8 @@ from __future__ import annotations
 import builtins
 import re
 
-from grader.checks import KINDS, Verdict
+from grader.checks import Verdict
+from grader.verdict import _, import_words, kind_words, t
 
 BUILTIN_EXCEPTIONS = frozenset(
     name for name, value in vars(builtins).items()
@@ -38,15 +39,16 @@ _OWN_WORDING = re.compile(
 )
 _SYNTAX = ("SyntaxError", "IndentationError", "TabError")
 
-# A failed call's error text, when the harness wrote it, in fixed words (any names dropped).
+# A failed call's error text, when the harness wrote it, in fixed words (any names dropped),
+# in the current language.
 _CALL_ERRORS = [
-    (re.compile(r"\w+\.py was not submitted"), "its module was not submitted"),
-    (re.compile(r"module \w+ could not be loaded: .*", re.S), "its module could not be loaded (see above)"),
-    (re.compile(r"function \w+ is missing"), "the function is missing from its module"),
-    (re.compile(r"the process died.*", re.S), "the process running it died"),
-    (re.compile(r"not run: .*", re.S), "it was not run (see above)"),
+    (re.compile(r"\w+\.py was not submitted"), lambda: _("its module was not submitted")),
+    (re.compile(r"module \w+ could not be loaded: .*", re.S), lambda: _("its module could not be loaded (see above)")),
+    (re.compile(r"function \w+ is missing"), lambda: _("the function is missing from its module")),
+    (re.compile(r"the process died.*", re.S), lambda: _("the process running it died")),
+    (re.compile(r"not run: .*", re.S), lambda: _("it was not run (see above)")),
     (re.compile(r"(unreadable result|the results were too large|the submission closed|result could not).*", re.S),
-     "its result could not be read"),
+     lambda: _("its result could not be read")),
 ]
 
 
@@ -63,24 +65,30 @@ def hidden_reason(verdict: Verdict, check: str, error: str | None) -> str:
     if verdict.kind == "error":
         for pattern, words in _CALL_ERRORS:
             if pattern.fullmatch(error or ""):
-                return words
-        return f"raised {exception_name(error)}"
+                return words()
+        name = exception_name(error)
+        if name in BUILTIN_EXCEPTIONS:
+            return t("raised {exception}", exception=name)
+        return _("raised an exception of its own class")
     if check == "figure" and verdict.kind == "wrong value":
         return verdict.reason  # the figure checks' own fixed wording, from trusted code
     if check == "figure" and verdict.kind == "wrong type":
-        return "returned something that is not a matplotlib Figure, or a figure that could not be read"
-    return KINDS.get(verdict.kind, "failed")
+        return _("returned something that is not a matplotlib Figure, or a figure that could not be read")
+    return kind_words(verdict.kind)
 
 
 def module_error(module: str, reported: str, source: str | None) -> str:
-    """A module's import failure in words the submission cannot choose."""
+    """A module's import failure in words the submission cannot choose (in the current language)."""
     if _OWN_WORDING.fullmatch(reported):
-        return reported
+        return import_words(reported)
     if reported.startswith(_SYNTAX) or "SyntaxError" in reported.split(":", 1)[0]:
         found = syntax_error(module, source)
         if found:
             return found
-    return f"raised {exception_name(reported)} at import (run pytest in your copy to see the message)"
+    name = exception_name(reported)
+    if name in BUILTIN_EXCEPTIONS:
+        return t("raised {exception} at import (run pytest in your copy to see the message)", exception=name)
+    return _("raised an exception of its own class at import (run pytest in your copy to see the message)")
 
 
 def syntax_error(module: str, source: str | None) -> str | None:
@@ -91,7 +99,7 @@ def syntax_error(module: str, source: str | None) -> str | None:
         compile(source, f"{module}.py", "exec", dont_inherit=True)
     except SyntaxError as exc:
         msg = exc.msg if isinstance(exc.msg, str) else "invalid syntax"
-        return f"{type(exc).__name__}: {msg} (line {exc.lineno})"[:300]
+        return t("{error}: {detail} (line {line})", error=type(exc).__name__, detail=msg[:250], line=exc.lineno)
     except (ValueError, RecursionError, MemoryError, OverflowError) as exc:
-        return f"{type(exc).__name__} while compiling"
+        return t("{error} while compiling", error=type(exc).__name__)
     return None

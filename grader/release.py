@@ -12,6 +12,13 @@ hidden tests.
 The figure tests have their own test file so that a run of the other tests
 never imports matplotlib; each of them saves the student's figure as a PNG
 under ``figures/`` in the copy.
+
+The copy speaks the course's language (``course.language``): its stubs' docstrings
+come from ``grader/locale/<lang>/docstrings/`` (:mod:`grader.stubgen`), its README is
+``grader/student/README.<lang>.md`` (``README.md`` for English), its messages
+come from the message layer (``i18n.py``, shipped to ``tests/_support/``) with
+the language's catalogues shipped beside it (``tests/_support/locale/``), and
+its ``course.yml`` names the language, which the public tests read at start.
 """
 
 from __future__ import annotations
@@ -20,24 +27,30 @@ import ast
 import importlib.util
 import json
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from grader import stubgen
+from grader import i18n, stubgen
 from grader.cases import Test
 from grader.checks import same_numbers
 from grader.config import Course
 from grader.errors import InputError
 from grader.fsutil import is_inside
+from grader.i18n import t
 from grader.plan import Plan, build_plan
 from grader.scoring import tolerances
 from grader.wire import encode
 
 GRADER = Path(__file__).resolve().parent
 STUDENT = GRADER / "student"
-SUPPORT = ("wire", "probes", "verdict", "checks", "execute", "figure_summary", "figures")  # figures*: plot checks only
+# The catalogues a student copy needs; the hints it shows arrive translated in public_cases.json.
+SHIPPED_CATALOGUES = ("engine.po", "student.po")
+SUPPORT = ("wire", "probes", "verdict", "checks", "execute", "figure_summary", "figures",  # figures*: plot checks only
+           "i18n", "fonts")  # the message layer (its catalogues: support_files) and the Japanese font
 
 PYTEST_INI = """\
 [pytest]
@@ -79,8 +92,9 @@ def support_source(name: str) -> str:
     return f"# Copied from grader/{name}.py for the public tests; do not edit.\n{text}"
 
 
-def support_files() -> dict[str, str]:
-    """Relative path in the copy -> text, for the test support code and the plugin."""
+def support_files(language: str = "en") -> dict[str, str]:
+    """Relative path in the copy -> text, for the test support code and the plugin, with the
+    message catalogues of ``language`` (none for English, the language of the msgids)."""
     files = {
         "tests/_support/__init__.py": '"""Support code for the public tests (a copy of the grader\'s judging code)."""\n',
         "tests/conftest.py": (STUDENT / "conftest.py").read_text(encoding="utf-8"),
@@ -92,6 +106,10 @@ def support_files() -> dict[str, str]:
             files[f"tests/_support/{name}.py"] = support_source(name)
     for checks in sorted((GRADER / "suites").glob("figures_*.py")):  # each plot module's figure checks
         files[f"tests/_support/{checks.name}"] = support_source(f"suites/{checks.stem}")
+    if language != "en":  # the engine's verdicts and the student copy's own texts
+        for po in i18n.catalogues(language):
+            if po.name in SHIPPED_CATALOGUES:  # never mistakes.po: every hint, hidden tests' included
+                files[f"tests/_support/locale/{language}/LC_MESSAGES/{po.name}"] = po.read_text(encoding="utf-8")
     return files
 
 
@@ -105,7 +123,7 @@ def _mistakes(plan: Plan, test: Test, expected: Any, rtol: float, atol: float) -
         got = outcomes[i]
         if got is None or not got.ok or same_numbers(got.value, expected, rtol, atol):
             continue
-        entry = [str(mistake.hint), encode(got.value)]  # type: ignore[attr-defined]
+        entry = [i18n.translate(str(mistake.hint)), encode(got.value)]  # type: ignore[attr-defined]
         if entry not in out:
             out.append(entry)
     return out
@@ -176,17 +194,24 @@ def _points(x: float) -> str:
     return f"{x:g}"
 
 
+def readme_template(language: str) -> Path:
+    """The student README of ``language``: ``README.<language>.md``, else the English ``README.md``."""
+    own = STUDENT / f"README.{language}.md"
+    return own if language != "en" and own.is_file() else STUDENT / "README.md"
+
+
 def readme(course: Course, n_public: int, n_plots: int = 0) -> str:
-    """The student README with this course's title, functions, points and tolerance.
+    """The student README in the course's language with its title, functions, points and tolerance.
 
     Text between ``{{#plots}}`` and ``{{/plots}}`` lines is kept only when the
     course has public figure tests."""
     rows = []
-    for module, functions in course.modules.items():
-        listed = ", ".join(f"`{f}` ({_points(p)})" for f, p in functions.items())
-        rows.append(f"- `exercises/{module}.py`: {listed}")
-    rows.append(f"\nIn all: {_points(course.max_total)} points.")
-    text = (STUDENT / "README.md").read_text(encoding="utf-8")
+    with in_language(course.language):
+        for module, functions in course.modules.items():
+            listed = ", ".join(f"`{f}` ({_points(p)})" for f, p in functions.items())
+            rows.append(f"- `exercises/{module}.py`: {listed}")
+        rows.append("\n" + t("In all: {points} points.", points=_points(course.max_total)))
+    text = readme_template(course.language).read_text(encoding="utf-8")
     block = re.compile(r"^\{\{#plots\}\}\n(.*?)^\{\{/plots\}\}\n", flags=re.M | re.S)
     text = block.sub(lambda m: m.group(1) if n_plots else "", text)
     for key, value in {"title": course.title, "functions": "\n".join(rows), "rtol": f"{course.rtol:g}",
@@ -198,6 +223,31 @@ def readme(course: Course, n_public: int, n_plots: int = 0) -> str:
 
 # -- the release ------------------------------------------------------------------------
 
+@contextmanager
+def in_language(language: str) -> Iterator[None]:
+    """Messages in ``language`` for a while (the copy is written in the course's language,
+    whatever this process uses), then in the process's own again."""
+    before = i18n.language()
+    if language == before:
+        yield
+        return
+    i18n.set_language(language)
+    try:
+        yield
+    finally:
+        i18n.set_language(before)
+
+
+def student_course_yml(course: Course) -> str:
+    """The copy's ``course.yml``: what students may see of the course, and its language
+    (left out for English, the default), which the public tests read at start."""
+    data = course.student_safe()
+    if course.language != "en":
+        data["language"] = course.language
+    return ("# The course as students see it (points and tolerance).\n"
+            + yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+
+
 def _default_plan(course: Course) -> Plan:
     """The course's plan, with the mistake catalogue's hints when the catalogue exists."""
     have_catalogue = importlib.util.find_spec("grader.mistakes") is not None
@@ -205,10 +255,16 @@ def _default_plan(course: Course) -> Plan:
 
 
 def student_files(course: Course, plan: Plan | None = None) -> dict[str, str]:
-    """Every file of the student copy: relative path -> text."""
+    """Every file of the student copy: relative path -> text, written in the course's language."""
+    with in_language(course.language):
+        return _student_files(course, plan)
+
+
+def _student_files(course: Course, plan: Plan | None) -> dict[str, str]:
     plan = plan or _default_plan(course)
-    files = {f"exercises/{name}": text for name, text in stubgen.generate(course.root, list(course.modules)).items()}
-    files.update(support_files())
+    stubs = stubgen.generate(course.root, list(course.modules), lang=course.language)  # docstrings in that language
+    files = {f"exercises/{name}": text for name, text in stubs.items()}
+    files.update(support_files(course.language))
     data, plots = public_cases(plan), plot_cases(plan)
     files["tests/public_cases.json"] = cases_json(data)
     if plots["cases"]:
@@ -216,8 +272,7 @@ def student_files(course: Course, plan: Plan | None = None) -> dict[str, str]:
         files["tests/test_public_plots.py"] = (STUDENT / "test_public_plots.py").read_text(encoding="utf-8")
     files["README.md"] = readme(course, len(data["cases"]), len(plots["cases"]))
     files["pytest.ini"] = PYTEST_INI
-    files["course.yml"] = ("# The course as students see it (points and tolerance).\n"
-                           + yaml.safe_dump(course.student_safe(), sort_keys=False, allow_unicode=True))
+    files["course.yml"] = student_course_yml(course)
     return files
 
 

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader import figure_files
+from grader import figure_files, i18n
 from grader.check import missing_outcomes, module_errors_of, preload_for
 from grader.config import Course
 from grader.discovery import Submission, discovering
@@ -70,7 +70,8 @@ class ClassGrader:
                  progress: bool = True, pool_factory: Callable[..., SandboxPool] = SandboxPool) -> None:
         self.course, self.out_dir, self.jobs = course, out_dir, jobs
         self.plan = plan or build_plan(course)
-        self.plan_fp = self.plan.fingerprint() + course.language  # feedback in another language: regrade
+        # Feedback in another language, or a changed translation: regrade.
+        self.plan_fp = self.plan.fingerprint() + i18n.digest(course.language)
         self.progress = progress
         self.pool_factory = pool_factory
         # Saves each student's figures beside their feedback (see grader/figure_files.py).

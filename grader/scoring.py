@@ -5,6 +5,7 @@ All judging happens here, on the trusted side, with :mod:`grader.checks`.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field, fields, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -13,6 +14,7 @@ from grader import redact
 from grader.cases import Test
 from grader.checks import Verdict, as_numbers, identical, judge, same_arrays
 from grader.execute import Outcome
+from grader.i18n import _, translate
 from grader.plan import Plan
 
 TIME_LIMITS = ("wall time", "call time", "cpu time")
@@ -54,18 +56,23 @@ class TestResult:
     def message(self, show_values: bool = True) -> str:
         """The failure in plain words; without values for hidden tests."""
         if self.passed:
-            return "passed"
+            return _("passed")
+
+        def line(label: str, value: str) -> str:  # the values in one column, whatever the labels' language
+            wide = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in label)
+            return f"  {label}:{' ' * max(1, 9 - wide)}{value}"
+
         lines = [f"{self.name}: {self.reason}"]
         if show_values and self.what:
-            lines.append(f"  input:    {self.what}")
+            lines.append(line(_("input"), self.what))
         if show_values and self.expected and self.kind in ("wrong value", "wrong size", "modified input", "wrong shape"):
-            lines.append(f"  expected: {self.expected}")
+            lines.append(line(_("expected"), self.expected))
             if self.actual:  # a hidden test's answer is not kept (grader/redact.py)
-                lines.append(f"  got:      {self.actual}")
+                lines.append(line(_("got"), self.actual))
         elif show_values and self.actual and self.kind in ("wrong type", "empty", "not finite"):
-            lines.append(f"  got:      {self.actual}")
+            lines.append(line(_("got"), self.actual))
         if self.hint:
-            lines.append(f"  hint:     {self.hint}")
+            lines.append(line(_("hint"), self.hint))
         return "\n".join(lines)
 
 
@@ -239,7 +246,7 @@ def judge_test(plan: Plan, test: Test, actual: Outcome, points: float) -> TestRe
         name=test.name, function=test.function, public=test.public,
         score=points if v.passed else 0.0, max_score=points, passed=v.passed, kind=v.kind,
         reason=reason, what=test.what, expected=v.expected, actual=shown,
-        mistake=mistake, hint=hint,
+        mistake=mistake, hint=translate(hint) if hint else hint,  # in the process's language
     )
 
 

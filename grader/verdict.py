@@ -1,14 +1,20 @@
-"""The vocabulary of a judgement: a :class:`Verdict`, its kinds in plain words, and how a
-value is shown in messages. Shared by the numeric checks (:mod:`grader.checks`) and the
-figure checks (:mod:`grader.figures`), which import nothing else of each other."""
+"""The vocabulary of a judgement: a :class:`Verdict`, its kinds in plain words, the sandbox's
+fixed words for a failed call or import, and how a value is shown in messages. Shared by the
+numeric checks (:mod:`grader.checks`) and the figure checks (:mod:`grader.figures`), which
+import nothing else of each other. Words are in the current language (:mod:`grader.i18n`);
+values, code identifiers and an exception's own message are shown as they are."""
 
 from __future__ import annotations
 
 import math
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+
+from grader.i18n import _, t  # the student copy ships the message layer beside this file
 
 
 @dataclass(frozen=True)
@@ -24,22 +30,140 @@ class Verdict:
 
 PASS = Verdict(True)
 
-# Every kind of verdict, in plain words for a hidden test (which shows nothing else).
-KINDS = {
-    "pass": "passed",
-    "not started": "not started yet (it still raises NotImplementedError)",
-    "error": "raised an exception",
-    "timeout": "stopped: it ran past a time limit",
-    "wrong type": "returned something that is not a number or an array of numbers",
-    "unsupported": "returned a value that cannot be graded (an unsupported type, or far too large)",
-    "too large": "returned a result far larger than the answer can be",
-    "empty": "returned an empty result",
-    "not finite": "the result contains NaN or infinity",
-    "wrong size": "returned the wrong number of values",
-    "wrong value": "wrong value",
-    "wrong shape": "returned the right numbers in the wrong shape",
-    "modified input": "it changed an input argument; work on a copy",
-}
+
+def kind_words(kind: str) -> str:
+    """A kind of verdict in plain words, in the current language: all a hidden test shows."""
+    words = {
+        "pass": _("passed"),
+        "not started": _("not started yet (it still raises NotImplementedError)"),
+        "error": _("raised an exception"),
+        "timeout": _("stopped: it ran past a time limit"),
+        "wrong type": _("returned something that is not a number or an array of numbers"),
+        "unsupported": _("returned a value that cannot be graded (an unsupported type, or far too large)"),
+        "too large": _("returned a result far larger than the answer can be"),
+        "empty": _("returned an empty result"),
+        "not finite": _("the result contains NaN or infinity"),
+        "wrong size": _("returned the wrong number of values"),
+        "wrong value": _("wrong value"),
+        "wrong shape": _("returned the right numbers in the wrong shape"),
+        "modified input": _("it changed an input argument; work on a copy"),
+    }
+    return words.get(kind) or _("failed")
+
+
+# Every kind of verdict (its words: :func:`kind_words`).
+KINDS = ("pass", "not started", "error", "timeout", "wrong type", "unsupported", "too large", "empty",
+         "not finite", "wrong size", "wrong value", "wrong shape", "modified input")
+
+
+# -- the sandbox's and the harness's own words ------------------------------------------
+# A failed call or import is described in fixed words by the trusted code that ran it
+# (grader/sandbox/zygote.py, grader/execute.py); those words are put in the current
+# language here. Anything else (an exception's own message) is kept as it is.
+
+Words = Callable[..., str]
+
+_IMPORT_WORDS: list[tuple[re.Pattern[str], Words]] = [
+    (re.compile(r"not submitted"), lambda: _("not submitted")),
+    (re.compile(r"import timed out"), lambda: _("import timed out")),
+    (re.compile(r"the process died during import"), lambda: _("the process died during import")),
+    (re.compile(r"the process died \(killed by (?P<signal>[\w ]+)\) during import"),
+     lambda **v: t("the process died (killed by {signal}) during import", **v)),
+    (re.compile(r"the process died \(it exited with code (?P<code>-?\d+)\) during import"),
+     lambda **v: t("the process died (it exited with code {code}) during import", **v)),
+    (re.compile(r"stopped: the submission used up its (?P<seconds>[\d.]+) s during import"),
+     lambda **v: t("stopped: the submission used up its {seconds} s during import", **v)),
+    (re.compile(r"stopped: the submission used up its (?P<seconds>[\d.]+) s of CPU time during import"),
+     lambda **v: t("stopped: the submission used up its {seconds} s of CPU time during import", **v)),
+    (re.compile(r"ran longer than (?P<seconds>[\d.]+) s during import"),
+     lambda **v: t("ran longer than {seconds} s during import", **v)),
+    (re.compile(r"the module's import result was too large during import"),
+     lambda: _("the module's import result was too large during import")),
+    (re.compile(r"unreadable result \(the submission tampered with its result channel\) during import"),
+     lambda: _("unreadable result (the submission tampered with its result channel) during import")),
+    (re.compile(r"the results were too large to send during import"),
+     lambda: _("the results were too large to send during import")),
+    (re.compile(r"the submission closed its result channel during import"),
+     lambda: _("the submission closed its result channel during import")),
+    (re.compile(r"(?P<error>\w+): (?P<detail>.*) \(line (?P<line>\d+)\)", re.S),
+     lambda **v: t("{error}: {detail} (line {line})", **v)),
+    (re.compile(r"raised (?P<error>\w+) at import: (?P<detail>.*)", re.S),
+     lambda **v: t("raised {error} at import: {detail}", **v)),
+    (re.compile(r"raised (?P<error>\w+) at import"), lambda **v: t("raised {error} at import", **v)),
+]
+
+
+def import_words(error: str) -> str:
+    """A module's import failure as the sandbox words it, in the current language."""
+    for pattern, words in _IMPORT_WORDS:
+        m = pattern.fullmatch(error)
+        if m:
+            return words(**m.groupdict())
+    return error
+
+
+_RAISED: list[tuple[re.Pattern[str], Words]] = [
+    (re.compile(r"(?P<module>\w+)\.py was not submitted"),
+     lambda **v: t("raised {module}.py was not submitted", **v)),
+    (re.compile(r"module (?P<module>\w+) could not be loaded: (?P<error>.*)", re.S),
+     lambda module, error: t("raised module {module} could not be loaded: {error}", module=module,
+                             error=import_words(error))),
+    (re.compile(r"module could not be loaded"), lambda: _("raised module could not be loaded")),
+    (re.compile(r"function (?P<function>\w+) is missing"),
+     lambda **v: t("raised function {function} is missing", **v)),
+    (re.compile(r"the process died"), lambda: _("raised the process died")),
+    (re.compile(r"the process died \(killed by (?P<signal>[\w ]+)\)"),
+     lambda **v: t("raised the process died (killed by {signal})", **v)),
+    (re.compile(r"the process died \(it exited with code (?P<code>-?\d+)\)"),
+     lambda **v: t("raised the process died (it exited with code {code})", **v)),
+    (re.compile(r"not run: the submission's process died too many times"),
+     lambda: _("raised not run: the submission's process died too many times")),
+    (re.compile(r"unreadable result \(the submission tampered with its result channel\)"),
+     lambda: _("raised unreadable result (the submission tampered with its result channel)")),
+    (re.compile(r"the results were too large to send"), lambda: _("raised the results were too large to send")),
+    (re.compile(r"the submission closed its result channel"),
+     lambda: _("raised the submission closed its result channel")),
+    (re.compile(r"result could not be encoded \((?P<error>\w+)\)"),
+     lambda **v: t("raised result could not be encoded ({error})", **v)),
+    (re.compile(r"no result"), lambda: _("raised no result")),
+    (re.compile(r"MemoryError: the memory limit was reached"),
+     lambda: _("raised MemoryError: the memory limit was reached")),
+]
+
+_STOPPED: list[tuple[re.Pattern[str], Words]] = [
+    (re.compile(r"ran longer than (?P<seconds>[\d.]+) s"), lambda **v: t("stopped: ran longer than {seconds} s", **v)),
+    # (these two were "stopped: stopped: ..." and "stopped: not run: ..." before they were worded here)
+    (re.compile(r"stopped: the submission used up its (?P<seconds>[\d.]+) s"),
+     lambda **v: t("stopped: the submission used up its {seconds} s", **v)),
+    (re.compile(r"stopped: the submission used up its (?P<seconds>[\d.]+) s of CPU time"),
+     lambda **v: t("stopped: the submission used up its {seconds} s of CPU time", **v)),
+    (re.compile(r"not run: the submission used up its (?P<seconds>[\d.]+) s"),
+     lambda **v: t("not run: the submission had used up its {seconds} s", **v)),
+    (re.compile(r"not run: the submission used up its (?P<seconds>[\d.]+) s of CPU time"),
+     lambda **v: t("not run: the submission had used up its {seconds} s of CPU time", **v)),
+]
+
+
+def raised_words(error: str | None) -> str:
+    """The reason for a call that failed (not in time): the sandbox's words, or the exception."""
+    if not error:
+        return _("failed")
+    for pattern, words in _RAISED:
+        m = pattern.fullmatch(error)
+        if m:
+            return words(**m.groupdict())
+    return t("raised {error}", error=error)
+
+
+def stopped_words(error: str | None) -> str:
+    """The reason for a call stopped by a time limit."""
+    for pattern, words in _STOPPED:
+        m = pattern.fullmatch(error or "")
+        if m:
+            return words(**m.groupdict())
+    if error:
+        return t("stopped: {error}", error=error)
+    return _("stopped: it ran past its time limit")
 
 
 def show(value: Any, limit: int = 8) -> str:

@@ -391,13 +391,21 @@ def _png_size(png: bytes) -> tuple[int, int]:
 
 
 @pytest.mark.slow
-def test_report_in_headless_chromium(tmp_path: Path) -> None:
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_report_in_headless_chromium(tmp_path: Path, lang: str) -> None:
     """Open the report in Chromium: no console errors, every image decoded, no network,
-    no horizontal overflow, and a full-page screenshot that is not blank."""
+    no horizontal overflow, and a full-page screenshot that is not blank (report-<lang>.png
+    in the test's folder); the Japanese report's headings are Japanese."""
+    from grader import i18n
+
     browser = _find_browser()
     page = tmp_path / "report.html"
-    page.write_text(report.render(synthetic_class(), title="Loss functions", functions=FUNCTIONS),
-                    encoding="utf-8")
+    i18n.set_language(lang)
+    try:
+        page.write_text(report.render(synthetic_class(), title="Loss functions", functions=FUNCTIONS),
+                        encoding="utf-8")
+    finally:
+        i18n.set_language("en")
     profile = tmp_path / "profile"
     log = (tmp_path / "chromium.log").open("wb")
     cmd = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
@@ -432,7 +440,13 @@ def test_report_in_headless_chromium(tmp_path: Path) -> None:
                                                        w: i.naturalWidth, h: i.naturalHeight})),
             scripts: document.scripts.length,
             overflow: document.documentElement.scrollWidth - window.innerWidth,
-            title: document.title, rows: document.querySelectorAll('tbody tr').length})""")["result"]["value"]
+            title: document.title, rows: document.querySelectorAll('tbody tr').length,
+            headings: Array.from(document.querySelectorAll('h2'), h => h.textContent)})""")["result"]["value"]
+        japanese = [h for h in state["headings"] if any("\u3040" <= c <= "\u9fff" for c in h)]
+        if lang == "ja":
+            assert len(japanese) == len(state["headings"]) > 3, state["headings"]
+        else:
+            assert japanese == []
         assert state["scripts"] == 0
         assert len(state["images"]) == 4
         for img in state["images"]:
@@ -445,7 +459,8 @@ def test_report_in_headless_chromium(tmp_path: Path) -> None:
         shot = base64.b64decode(devtools.call(
             "Page.captureScreenshot", session, format="png", captureBeyondViewport=True,
             clip={"x": 0, "y": 0, "width": width, "height": height, "scale": 1})["data"])
-        (tmp_path / "report.png").write_bytes(shot)
+        (tmp_path / f"report-{lang}.png").write_bytes(shot)
+        assert _png_size(shot)[1] > 900 and len(shot) > 20_000  # a whole page, not a blank one
 
         errors = [e for e in devtools.events if
                   (e.get("method") == "Runtime.exceptionThrown")
@@ -475,6 +490,6 @@ def test_report_in_headless_chromium(tmp_path: Path) -> None:
     assert len(shot) > 50_000
     from matplotlib.image import imread
 
-    pixels = imread(str(tmp_path / "report.png"))
+    pixels = imread(str(tmp_path / f"report-{lang}.png"))
     assert pixels.std() > 0.05  # not a blank page
     assert (pixels[..., :3].mean(axis=2) < 0.5).mean() > 0.005  # some dark ink (text, bars)

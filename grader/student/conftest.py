@@ -5,7 +5,8 @@ a failed check into a failed test whose report is a few plain lines (no
 traceback). A function that still raises ``NotImplementedError`` is reported
 as "not started" (letter ``n``), and the run ends with a table of your
 functions, the points of the public tests, and which function to work on next,
-followed by where the plot tests saved your figures.
+followed by where the plot tests saved your figures. Every message is in the
+language of this copy (importing ``_support.public`` sets it).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))  # so that `import exercises` finds your folder
 
 from _support import public  # noqa: E402
+from _support.i18n import _, t  # noqa: E402
 
 public.plugin_active = True
 
@@ -43,7 +45,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 def pytest_report_teststatus(report: pytest.TestReport, config: pytest.Config) -> Any:
     """Report functions that are not written yet as "not started", not as failures."""
     if report.when == "call" and report.failed and getattr(report, "public_kind", "") == "not started":
-        return "not started", "n", ("NOT STARTED", {"yellow": True})
+        return _("not started"), "n", (_("NOT STARTED"), {"yellow": True})
     return None
 
 
@@ -63,19 +65,19 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         return
     course = public.course()
     tr = terminalreporter
-    tr.write_sep("=", f"{course.title}: your progress on the public tests", bold=True)
-    for line in public.summary(course, ran, total_cases=course.total_cases, unicode=_unicode_ok(sys.stdout)):
-        markup = {}
-        if line.startswith("Next:"):
-            markup = {"yellow": True, "bold": True}
-        elif line.startswith("Congratulations"):
-            markup = {"green": True, "bold": True}
-        tr.write_line(line, **markup)
+    tr.write_sep("=", t("{title}: your progress on the public tests", title=course.title), bold=True)
+    markups = {"next": {"yellow": True, "bold": True}, "done": {"green": True, "bold": True}}
+    for line, style in public.styled_summary(course, ran, total_cases=course.total_cases,
+                                             unicode=_unicode_ok(sys.stdout)):
+        tr.write_line(line, **markups.get(style, {}))
     saved = public.saved_figures(ran)
     if saved:
         where = _shown_folder(public.FIGURES)
-        tr.write_line(f"Your figures: {where} ({len(saved)} PNG file{'s' if len(saved) != 1 else ''}; "
-                      "open them in any image viewer)")
+        if len(saved) == 1:
+            tr.write_line(t("Your figures: {folder} (1 PNG file; open them in any image viewer)", folder=where))
+        else:
+            tr.write_line(t("Your figures: {folder} ({count} PNG files; open them in any image viewer)",
+                            folder=where, count=len(saved)))
 
 
 def _shown_folder(folder: Path) -> str:

@@ -8,6 +8,10 @@ the judging code beside this file is a copy of the grader's own.
 A plot test also saves the figure your function returned as a PNG under
 ``figures/``, so you can look at it. matplotlib is imported only when a plot
 test runs, always with the non-interactive Agg backend (no window opens).
+
+Every message is in the language of this copy (``language:`` in ``course.yml``,
+English when it has none), read from the catalogues in ``locale/`` beside this
+file by ``i18n.py``.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import json
 import re
 import sys
 import types
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +29,8 @@ from typing import Any
 
 from .checks import judge, same_numbers
 from .execute import Outcome, describe_exception, run_call
+from .fonts import use_japanese_font
+from .i18n import LANGUAGES, _, set_language, t
 from .wire import decode
 
 TESTS = Path(__file__).resolve().parent.parent
@@ -33,6 +40,22 @@ CASES_FILE = TESTS / "public_cases.json"
 PLOT_CASES_FILE = TESTS / "plot_cases.json"
 FIGURES = ROOT / "figures"
 FIGURE_DPI = 80
+COURSE_FILE = ROOT / "course.yml"
+LOCALE = Path(__file__).resolve().parent / "locale"
+
+
+def copy_language(path: Path = COURSE_FILE) -> str:
+    """The language of this copy: the ``language:`` line of its course.yml (written by
+    ``grader release``), else English."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return "en"
+    found = re.search(r"""^language:[ \t]*["']?([A-Za-z_-]+)["']?[ \t]*(?:#.*)?$""", text, flags=re.M)
+    return found.group(1) if found and found.group(1) in LANGUAGES else "en"
+
+
+set_language(copy_language(), root=LOCALE)  # before any message is made
 
 
 @dataclass(frozen=True)
@@ -87,22 +110,30 @@ class Result:
 
     def message(self) -> str:
         """The failure in a few plain lines (the same layout as the grader's feedback)."""
+        labels = {"input": _("input"), "expected": _("expected"), "got": _("got"), "where": _("where"),
+                  "hint": _("hint"), "figure": _("figure")}  # the words of the grader's feedback
+        labels = {key: f"{label}:" for key, label in labels.items()}
+        width = max(9, *(text_width(label) for label in labels.values()))
+
+        def line(label: str, value: str) -> str:
+            return f"  {ljust(labels[label], width)} {value}"
+
         lines = [f"{self.case.name}: {self.reason}"]
         if self.case.what:
-            lines.append(f"  input:    {self.case.what}")
+            lines.append(line("input", self.case.what))
         if self.expected and self.kind in ("wrong value", "wrong size", "wrong shape", "modified input"):
-            lines.append(f"  expected: {self.expected}")
-            lines.append(f"  got:      {self.actual}")
+            lines.append(line("expected", self.expected))
+            lines.append(line("got", self.actual))
         elif self.actual and self.kind in ("wrong type", "empty", "not finite"):
-            lines.append(f"  got:      {self.actual}")
+            lines.append(line("got", self.actual))
         if self.where:
-            lines.append(f"  where:    {self.where}")
+            lines.append(line("where", self.where))
         if self.hint:
-            lines.append(f"  hint:     {self.hint}")
+            lines.append(line("hint", self.hint))
         if self.figure.startswith("figures/"):
-            lines.append(f"  figure:   {self.figure} (open it to see what you drew)")
+            lines.append(line("figure", t("{path} (open it to see what you drew)", path=self.figure)))
         elif self.figure:
-            lines.append(f"  figure:   {self.figure}")
+            lines.append(line("figure", self.figure))
         return "\n".join(lines)
 
 
@@ -183,18 +214,21 @@ def load_module(name: str) -> tuple[types.ModuleType | None, str, str]:
             module = importlib.import_module(f"exercises.{name}")
             origin = Path(getattr(module, "__file__", "") or "").resolve()
             if origin != EXERCISES / f"{name}.py":
-                _modules[name] = (None, f"imported exercises.{name} from {origin}, not from this folder", "")
+                _modules[name] = (None, t("imported exercises.{name} from {origin}, not from this folder",
+                                          name=name, origin=origin), "")
             else:
                 _modules[name] = (module, "", "")
         except SyntaxError as exc:
-            problem = f"exercises/{name}.py could not be imported: {type(exc).__name__}: {exc.msg}"
+            problem = t("exercises/{name}.py could not be imported: {error}", name=name,
+                        error=f"{type(exc).__name__}: {exc.msg}")
             where = f"{_shown(exc.filename)}:{exc.lineno}" if exc.filename and exc.lineno else ""
             code = (exc.text or "").strip()
             _modules[name] = (None, problem, f"{where}: {code}" if where and code else where)
         except BaseException as exc:  # noqa: BLE001 - any import failure is reported, not raised
             if isinstance(exc, KeyboardInterrupt):
                 raise
-            problem = f"exercises/{name}.py could not be imported: {describe_exception(exc)}"
+            problem = t("exercises/{name}.py could not be imported: {error}", name=name,
+                        error=describe_exception(exc))
             _modules[name] = (None, problem, _where(exc.__traceback__))
     return _modules[name]
 
@@ -233,7 +267,8 @@ def run_case(case: Case) -> Result:
         return Result(case, False, "error", problem, where=where)
     fn = getattr(module, short, None)
     if not callable(fn):
-        return Result(case, False, "error", f"exercises/{case.module}.py has no function {short}")
+        return Result(case, False, "error", t("exercises/{module}.py has no function {function}",
+                                              module=case.module, function=short))
     watched = _Watched(short, fn)
     actual = run_call(watched, short, case.args, case.kwargs, case.args_after)  # type: ignore[arg-type]
     if watched.interrupted:
@@ -278,11 +313,12 @@ def use_agg() -> str:
             import matplotlib
 
             matplotlib.use("Agg", force=True)
+            use_japanese_font()  # before your figure's text is made: Japanese labels are not drawn as boxes
             _agg_problem = ""
         except ImportError:
-            _agg_problem = "the plot tests need matplotlib, which is not installed here (pip install matplotlib)"
+            _agg_problem = _("the plot tests need matplotlib, which is not installed here (pip install matplotlib)")
         except Exception as exc:  # noqa: BLE001 - a broken installation is reported, not raised
-            _agg_problem = f"matplotlib could not be set up: {describe_exception(exc)}"
+            _agg_problem = t("matplotlib could not be set up: {error}", error=describe_exception(exc))
     return _agg_problem
 
 
@@ -318,7 +354,7 @@ def save_figure(case: Case, value: Any) -> str:
             path.unlink(missing_ok=True)
         except OSError:
             pass
-        return f"not saved ({describe_exception(exc)[:120]})"
+        return t("not saved ({error})", error=describe_exception(exc)[:120])
     return shown
 
 
@@ -366,6 +402,24 @@ def _num(x: float) -> str:
     return f"{x:.2f}".rstrip("0").rstrip(".")
 
 
+def text_width(text: str) -> int:
+    """The columns ``text`` takes in a terminal: two for each wide (e.g. Japanese) character."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def ljust(text: str, width: int) -> str:
+    return text + " " * max(0, width - text_width(text))
+
+
+def rjust(text: str, width: int) -> str:
+    return " " * max(0, width - text_width(text)) + text
+
+
+def status_label(status: str) -> str:
+    """A status in words, in the copy's language."""
+    return {DONE: _("done"), FAILING: _("failing"), NOT_STARTED: _("not started")}[status]
+
+
 def status_of(results: list[Result]) -> str:
     if all(r.passed for r in results):
         return DONE
@@ -376,12 +430,25 @@ def status_of(results: list[Result]) -> str:
 
 def summary(course: Course, results: list[Result], *, total_cases: int, unicode: bool = True) -> list[str]:
     """The progress table: one row per function that ran, the total, and what to do next."""
+    return [line for line, _style in styled_summary(course, results, total_cases=total_cases, unicode=unicode)]
+
+
+def styled_summary(course: Course, results: list[Result], *, total_cases: int,
+                   unicode: bool = True) -> list[tuple[str, str]]:
+    """:func:`summary`'s lines, each with its style: "next" (the function to work on),
+    "done" (everything passes) or ""."""
     symbols = SYMBOLS if unicode else PLAIN_SYMBOLS
     by_function: dict[str, list[Result]] = {}
     for r in results:
         by_function.setdefault(r.case.function, []).append(r)
-    width = max(len(f) for f in by_function)
-    lines = [f"  {'function':<{width}}  {'status':<13}  {'tests':>5}  points"]
+    head_function, head_status, head_tests, head_points = _("function"), _("status"), _("tests"), _("points")
+    total_label = _("total")
+    width = max([len(f) for f in by_function] + [text_width(head_function), text_width(total_label)])
+    labels = {status: f"{symbols[status]} {status_label(status)}" for status in (DONE, FAILING, NOT_STARTED)}
+    status_width = max(text_width(head_status), *(text_width(label) for label in labels.values()))
+    tests_width = max(5, text_width(head_tests))
+    lines = [(f"  {ljust(head_function, width)}  {ljust(head_status, status_width)}  "
+              f"{rjust(head_tests, tests_width)}  {head_points}", "")]
     earned = possible = 0.0
     next_up = ""
     for function in course.points:
@@ -393,21 +460,22 @@ def summary(course: Course, results: list[Result], *, total_cases: int, unicode:
         out_of = sum(r.case.points for r in mine)
         earned, possible = earned + got, possible + out_of
         passed = sum(r.passed for r in mine)
-        label = f"{symbols[status]} {status}"
         tests = f"{passed}/{len(mine)}"
-        lines.append(f"  {function:<{width}}  {label:<13}  {tests:>5}  {_num(got)} / {_num(out_of)}")
+        lines.append((f"  {ljust(function, width)}  {ljust(labels[status], status_width)}  "
+                      f"{rjust(tests, tests_width)}  {_num(got)} / {_num(out_of)}", ""))
         if status != DONE and not next_up:
             next_up = function
-    lines.append(f"  {'total':<{width}}  {'':<13}  {'':>5}  {_num(earned)} / {_num(possible)}")
-    lines.append("")
+    lines.append((f"  {ljust(total_label, width)}  {'':<{status_width}}  {'':>{tests_width}}  "
+                  f"{_num(earned)} / {_num(possible)}", ""))
+    lines.append(("", ""))
     if len(results) < total_cases:
-        lines.append(f"Only {len(results)} of the {total_cases} public tests ran; "
-                     "run plain `pytest` for your full progress.")
+        lines.append((t("Only {ran} of the {total} public tests ran; run plain `pytest` for your full progress.",
+                        ran=len(results), total=total_cases), ""))
     if next_up:
-        lines.append(f"Next: work on {next_up}")
+        lines.append((t("Next: work on {function}", function=next_up), "next"))
     elif len(results) == total_cases:
-        lines.append("Congratulations: every public test passes! Hidden tests run when your "
-                     "work is graded, so test your functions on other inputs too.")
+        lines.append((_("Congratulations: every public test passes! Hidden tests run when your "
+                        "work is graded, so test your functions on other inputs too."), "done"))
     else:
-        lines.append("Every test that ran passes.")
+        lines.append((_("Every test that ran passes."), ""))
     return lines

@@ -31,6 +31,7 @@ from grader.figures import (  # the toolkit of figure checks
     _same_set,
     _span,
 )
+from grader.verdict import _, t
 
 # ----- plot_log_penalty: -log_base(p) for p in (0, 1]
 
@@ -60,22 +61,22 @@ def _log_penalty(ref: Axes) -> list[Requirement]:
         if not on:
             shapes = [log_shaped(ln) for ln in lines]
             if any(c is not None and c < 0 for c in shapes):
-                return "the curve goes down instead of up: the penalty is minus the logarithm"
+                return _("the curve goes down instead of up: the penalty is minus the logarithm")
             if any(c is not None for c in shapes):
-                return "the curve has the shape of a logarithm but in the wrong base"
+                return _("the curve has the shape of a logarithm but in the wrong base")
             if any(s.n and follows(s, k) for s in ax.scatters + [ln for ln in ax.lines if ln.markers]):
-                return "the penalty is drawn as separate points; join them into a curve"
-            return "no line shows the penalty -log(p) in the requested base"
+                return _("the penalty is drawn as separate points; join them into a curve")
+            return _("no line shows the penalty -log(p) in the requested base")
         best = max(on, key=lambda ln: ln.n)
         lo, hi = (best.bbox[0], best.bbox[1]) if best.bbox else (0.0, 0.0)
         if lo <= 0 or hi > 1 + 1e-9:
-            return "p is a probability: draw the curve only for p in (0, 1]"
+            return _("p is a probability: draw the curve only for p in (0, 1]")
         if lo > NEAR_ZERO_P:
-            return "the curve does not reach close to p = 0, where the penalty rises steeply"
+            return _("the curve does not reach close to p = 0, where the penalty rises steeply")
         if hi < NEAR_ONE_P:
-            return "the curve does not reach p = 1"
+            return _("the curve does not reach p = 1")
         if best.n < MIN_CURVE_SAMPLES:
-            return f"the curve has too few samples (use at least {MIN_CURVE_SAMPLES} values of p)"
+            return t("the curve has too few samples (use at least {n} values of p)", n=MIN_CURVE_SAMPLES)
         return None
 
     return [curve, _labelled]
@@ -102,12 +103,12 @@ def _fit(ref: Axes) -> list[Requirement]:
         if _matched(data, ax.marker_points(), tol_x, tol_y).all():
             return None
         if joins_data(ax):
-            return "the data is drawn as a line; draw it as separate points (scatter, or a marker such as 'o')"
-        return "not every data point is drawn as a point (scatter, or a marker such as 'o')"
+            return _("the data is drawn as a line; draw it as separate points (scatter, or a marker such as 'o')")
+        return _("not every data point is drawn as a point (scatter, or a marker such as 'o')")
 
     def not_joined(ax: Axes) -> str | None:
         if _matched(data, ax.marker_points(), tol_x, tol_y).all() and joins_data(ax):
-            return "the data points are joined by a line; show them as separate points"
+            return _("the data points are joined by a line; show them as separate points")
         return None  # (without the points, ``points`` already says what is wrong)
 
     def on_line(ln: Line) -> bool:
@@ -122,8 +123,8 @@ def _fit(ref: Axes) -> list[Requirement]:
             if ln.bbox and ln.bbox[0] <= xs.min() + cover and ln.bbox[1] >= xs.max() - cover:
                 return None
         if on:
-            return "the line y = a*x + b does not span the data's x range"
-        return "no line follows y = a*x + b for the given a and b"
+            return _("the line y = a*x + b does not span the data's x range")
+        return _("no line follows y = a*x + b for the given a and b")
 
     return [points, not_joined, model, _labelled]
 
@@ -152,8 +153,8 @@ def _loss_curve(ref: Axes) -> list[Requirement]:
         if any(is_curve(ln) for ln in lines):
             return None
         if any(_matched(curve_ref, s.xy, tol_a, tol_l).all() for s in ax.scatters):
-            return "the loss values are drawn as separate points; join them into a curve"
-        return "no line shows L(a) at the given values of a (is the data centred first?)"
+            return _("the loss values are drawn as separate points; join them into a curve")
+        return _("no line shows L(a) at the given values of a (is the data centred first?)")
 
     def marks_x(ax: Axes) -> list[float]:
         """Where something marks a value of a: lone points and vertical lines."""
@@ -173,10 +174,10 @@ def _loss_curve(ref: Axes) -> list[Requirement]:
                     return None
         xs = np.array(marks_x(ax))
         if xs.size and np.any(np.abs(xs - a_grid_best) <= tol_a):
-            return ("the minimum is marked at the best of the given a values, not at the exact "
-                    "minimiser a = sum(x_c y_c) / sum(x_c ** 2)")
-        return ("the minimising a is not marked (a point at (a, L(a)) or a vertical line at a, "
-                "with a = sum(x_c y_c) / sum(x_c ** 2))")
+            return _("the minimum is marked at the best of the given a values, not at the exact "
+                     "minimiser a = sum(x_c y_c) / sum(x_c ** 2)")
+        return _("the minimising a is not marked (a point at (a, L(a)) or a vertical line at a, "
+                 "with a = sum(x_c y_c) / sum(x_c ** 2))")
 
     return [curve, minimum]
 
@@ -201,10 +202,10 @@ def _descent_path(ref: Axes) -> list[Requirement]:
         if any(same_path(ln) for ln in lines):
             return None
         if any(_same_set(path, ln.xy, tol, tol) for ln in lines):
-            return "the trajectory's points are joined in the wrong order"
+            return _("the trajectory's points are joined in the wrong order")
         if _matched(path, ax.marker_points(), tol, tol).all():
-            return "the trajectory's points are not joined by a line"
-        return "no line shows the trajectory"
+            return _("the trajectory's points are not joined by a line")
+        return _("no line shows the trajectory")
 
     def right_function(cs: Contour) -> bool:
         if not cs.paths:
@@ -229,12 +230,12 @@ def _descent_path(ref: Axes) -> list[Requirement]:
 
     def contours(ax: Axes) -> str | None:
         if not ax.contours:
-            return "no contour lines are drawn (use ax.contour)"
+            return _("no contour lines are drawn (use ax.contour)")
         right = [cs for cs in ax.contours if right_function(cs)]
         if not right:
-            return "the contour lines are not those of x0 ** 2 + x1 ** 2"
+            return _("the contour lines are not those of x0 ** 2 + x1 ** 2")
         if not any(covers(cs) for cs in right):
-            return "the contour lines do not cover the whole trajectory"
+            return _("the contour lines do not cover the whole trajectory")
         return None
 
     return [trajectory, contours]

@@ -20,6 +20,7 @@ from collections.abc import Callable
 import numpy as np
 
 from grader.figures import COVER_TOL, POSITION_TOL, Axes, Line, Requirement, _labelled, _span
+from grader.verdict import _, t
 
 STEP_GAP = 0.05  # the zero-one loss's jump: its last 1 and first 0 within this fraction of the range from m = 0
 MIN_LOGISTIC_SAMPLES = 20  # points on the logistic curve (it bends; the other two are straight pieces)
@@ -73,20 +74,22 @@ def _margin_losses(ref: Axes) -> list[Requirement]:
         return int(near.sum()) >= 3 and float(np.ptp(pts[near, 0])) >= (hi - lo) - 2 * cover
 
     def curve(ax: Axes, loss: Loss, name: str, formula: str, min_samples: int = 2) -> str | None:
-        """None when a line shows the loss, what is wrong with the closest one, or MISSING."""
+        """None when a line shows the loss, what is wrong with the closest one, or MISSING
+        (``name``: the loss's name in the current language, "hinge" or "logistic")."""
         lines = [ln for ln in candidates(ax) if on(ln, loss(ln.x))]
         whole = [ln for ln in lines if covers(ln)]
         if any(in_order(ln) and ln.n >= min_samples for ln in whole):
             return None
         if any(in_order(ln) for ln in whole):
-            return f"the {name} curve has too few points (use at least {min_samples} points)"
+            return t("the {name} curve has too few points (use at least {n} points)", name=name, n=min_samples)
         if whole:
-            return (f"the {name} line goes back and forth: its points are joined in the order "
-                    f"the margins were given; sort the margins first")
+            return t("the {name} line goes back and forth: its points are joined in the order "
+                     "the margins were given; sort the margins first", name=name)
         if lines:
-            return f"the {name} loss {formula} does not span the whole range of the margins"
+            return t("the {name} loss {formula} does not span the whole range of the margins",
+                     name=name, formula=formula)
         if as_points(ax, loss):
-            return f"the {name} loss is drawn as separate points; join them into a line"
+            return t("the {name} loss is drawn as separate points; join them into a line", name=name)
         return MISSING
 
     def zero_one(ax: Axes) -> str | None:
@@ -106,40 +109,40 @@ def _margin_losses(ref: Axes) -> list[Requirement]:
         if ones_ok and zeros_ok:
             return None
         if ordered:
-            return ("the zero-one loss does not cover the whole range: draw 1 from the smallest "
-                    "margin up to m = 0 and 0 from m = 0 to the largest margin")
+            return _("the zero-one loss does not cover the whole range: draw 1 from the smallest "
+                     "margin up to m = 0 and 0 from m = 0 to the largest margin")
         if steps:
-            return ("the zero-one line goes back and forth: its points are joined in the order "
-                    "the margins were given; sort the margins first")
+            return _("the zero-one line goes back and forth: its points are joined in the order "
+                     "the margins were given; sort the margins first")
         if any(on_step(ln, flipped=True) for ln in candidates(ax)):
-            return "the zero-one loss is reversed: it is 1 for m < 0 (a wrong sign) and 0 for m > 0"
+            return _("the zero-one loss is reversed: it is 1 for m < 0 (a wrong sign) and 0 for m > 0")
         if as_points(ax, _zero_one):
-            return "the zero-one loss is drawn as separate points; join them into a line"
-        return "no line shows the zero-one loss (1 for m < 0, 0 for m > 0)"
+            return _("the zero-one loss is drawn as separate points; join them into a line")
+        return _("no line shows the zero-one loss (1 for m < 0, 0 for m > 0)")
 
     def hinge(ax: Axes) -> str | None:
-        said = curve(ax, _hinge, "hinge", "max(0, 1 - m)")
+        said = curve(ax, _hinge, _("hinge"), "max(0, 1 - m)")
         if said != MISSING:
             return said
         if any(on(ln, np.maximum(0.0, -ln.x)) for ln in candidates(ax)):
-            return "the hinge loss has its corner at m = 0; it is max(0, 1 - m), with the corner at m = 1"
-        return "no line shows the hinge loss max(0, 1 - m)"
+            return _("the hinge loss has its corner at m = 0; it is max(0, 1 - m), with the corner at m = 1")
+        return _("no line shows the hinge loss max(0, 1 - m)")
 
     def logistic(ax: Axes) -> str | None:
-        said = curve(ax, _logistic, "logistic", "ln(1 + e^(-m))", MIN_LOGISTIC_SAMPLES)
+        said = curve(ax, _logistic, _("logistic"), "ln(1 + e^(-m))", MIN_LOGISTIC_SAMPLES)
         if said != MISSING:
             return said
         for ln in candidates(ax):
             if len(ln.x) < 2:
                 continue
             if on(ln, np.logaddexp(0.0, ln.x)):
-                return "the logistic curve is mirrored: use e^(-m), not e^(m)"
+                return _("the logistic curve is mirrored: use e^(-m), not e^(m)")
             f = _logistic(ln.x)
             c = float(np.median(ln.y / f))
             if abs(c - 1) > 0.01 and on(ln, c * f):
-                return ("the logistic loss is drawn with another logarithm (base 2?); "
-                        "use the natural log, ln(1 + e^(-m))")
-        return "no line shows the logistic loss ln(1 + e^(-m))"
+                return _("the logistic loss is drawn with another logarithm (base 2?); "
+                         "use the natural log, ln(1 + e^(-m))")
+        return _("no line shows the logistic loss ln(1 + e^(-m))")
 
     return [zero_one, hinge, logistic, _labelled]
 

@@ -17,12 +17,20 @@ from __future__ import annotations
 import numpy as np
 
 from grader.figures import POSITION_TOL, Axes, Line, Requirement, _labelled, _same_set, _span
+from grader.verdict import _, t
 
 LOG_TOL = 1e-3  # curves agree within this many decades (0.23 % of the loss) at every step
 
 
-def _ordinal(k: int) -> str:
-    return {1: "1st", 2: "2nd", 3: "3rd"}.get(k, f"{k}th")
+def _rate_name(k: int) -> str:
+    """The k-th rate of ``lrs`` (from 1), named in the current language."""
+    if k == 1:
+        return _("the 1st learning rate in lrs")
+    if k == 2:
+        return _("the 2nd learning rate in lrs")
+    if k == 3:
+        return _("the 3rd learning rate in lrs")
+    return t("the {k}th learning rate in lrs", k=k)
 
 
 def _log_points(ln: Line) -> np.ndarray | None:
@@ -42,7 +50,7 @@ def _learning_rates(ref: Axes) -> list[Requirement]:
     steps = curves[0][:, 0]
     tol_x = POSITION_TOL * _span(steps)
     rising = sum(bool(c[-1, 1] > c[0, 1]) for c in curves)
-    names = [f"the {_ordinal(k + 1)} learning rate in lrs" for k in range(len(curves))]
+    names = [_rate_name(k + 1) for k in range(len(curves))]
 
     def follows(points: np.ndarray | None, k: int) -> bool:
         return points is not None and _same_set(curves[k], points, tol_x, LOG_TOL)
@@ -55,25 +63,25 @@ def _learning_rates(ref: Axes) -> list[Requirement]:
         logged = [p for p in (_log_points(ln) for ln in spare) if p is not None]
         want = curves[k][:, 1]
         if any(close(p[:, 1], want) for p in logged):
-            return (f"the curve of {names[k]} is drawn against the wrong x values: "
-                    "use the step numbers 0, 1, ..., n_steps")
+            return t("the curve of {rate} is drawn against the wrong x values: "
+                     "use the step numbers 0, 1, ..., n_steps", rate=names[k])
         if any(close(p[:, 1], want[1:]) or close(p[:, 1], want[:-1]) for p in logged):
-            return (f"the curve of {names[k]} has n_steps points: record the loss at the start "
-                    "(step 0) and after every step, n_steps + 1 values")
+            return t("the curve of {rate} has n_steps points: record the loss at the start "
+                     "(step 0) and after every step, n_steps + 1 values", rate=names[k])
         if ax.yscale != "log" and any(_same_set(curves[k], ln.xy, tol_x, LOG_TOL) for ln in spare):
-            return "the lines show log10 of the loss; draw the loss itself on a log-scaled axis"
+            return _("the lines show log10 of the loss; draw the loss itself on a log-scaled axis")
         dots = ax.scatters + [ln for ln in ax.lines if ln.markers and not ln.joined]
         if any(follows(_log_points(d), k) for d in dots):
-            return f"the losses of {names[k]} are drawn as separate points; join them into a line"
+            return t("the losses of {rate} are drawn as separate points; join them into a line", rate=names[k])
         if not spare:
-            return (f"no line shows the loss of {names[k]}: draw one line for every rate in lrs, "
-                    "the diverging ones too")
+            return t("no line shows the loss of {rate}: draw one line for every rate in lrs, "
+                     "the diverging ones too", rate=names[k])
         if any(abs(p[0, 1] - want[0]) <= LOG_TOL for p in logged):
-            return (f"no line follows the loss of {names[k]}: a line starts at the right loss "
-                    "but then goes elsewhere (is each step theta - lr * (2/n) X^T (X theta - y), "
-                    "with the learning rates as given?)")
-        return (f"no line follows the loss of {names[k]} (the MSE at steps 0 to n_steps of "
-                "gradient descent from theta = 0)")
+            return t("no line follows the loss of {rate}: a line starts at the right loss "
+                     "but then goes elsewhere (is each step theta - lr * (2/n) X^T (X theta - y), "
+                     "with the learning rates as given?)", rate=names[k])
+        return t("no line follows the loss of {rate} (the MSE at steps 0 to n_steps of "
+                 "gradient descent from theta = 0)", rate=names[k])
 
     def every_rate(ax: Axes) -> str | None:
         lines = ax.joined_lines("data")
@@ -83,20 +91,23 @@ def _learning_rates(ref: Axes) -> list[Requirement]:
         if not missing:
             return None
         spare = [ln for ln, ks in zip(lines, found, strict=True) if not ks]
-        more = f" ({len(missing)} of the {len(curves)} rates are not shown right)" if len(missing) > 1 else ""
-        return why_missing(ax, missing[0], spare) + more
+        why = why_missing(ax, missing[0], spare)
+        if len(missing) > 1:
+            return t("{reason} ({wrong} of the {total} rates are not shown right)",
+                     reason=why, wrong=len(missing), total=len(curves))
+        return why
 
     def log_axis(ax: Axes) -> str | None:
         if ax.yscale == "log":
             return None
-        return "the loss axis is not logarithmic: use ax.set_yscale('log')"
+        return _("the loss axis is not logarithmic: use ax.set_yscale('log')")
 
     def climbs(ax: Axes) -> str | None:
         up = [ln for ln in ax.joined_lines("data") if len(ln.y) >= 2 and ln.y[-1] > ln.y[0]]
         if len(up) >= rising:
             return None
-        return ("no curve climbs: a learning rate above 2 / lambda_max makes gradient descent "
-                "diverge, and its loss must be drawn growing step after step")
+        return _("no curve climbs: a learning rate above 2 / lambda_max makes gradient descent "
+                 "diverge, and its loss must be drawn growing step after step")
 
     return [every_rate, log_axis, climbs, _labelled]
 

@@ -12,24 +12,26 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from grader.i18n import t
 from grader.scoring import StudentResult
+from grader.verdict import import_words
 
 
 def results_dict(result: StudentResult, *, show_hidden_values: bool = False,
                  execution_time: float | None = None) -> dict[str, Any]:
     tests = []
-    for t in result.tests:
+    for test in result.tests:
         tests.append({
-            "name": t.name,
-            "score": round(t.score, 4),
-            "max_score": round(t.max_score, 4),
-            "status": "passed" if t.passed else "failed",
-            "output": "" if t.passed else t.message(show_values=t.public or show_hidden_values),
-            "visibility": "visible" if t.public else "after_published",
+            "name": test.name,
+            "score": round(test.score, 4),
+            "max_score": round(test.max_score, 4),
+            "status": "passed" if test.passed else "failed",
+            "output": "" if test.passed else test.message(show_values=test.public or show_hidden_values),
+            "visibility": "visible" if test.public else "after_published",
         })
-    lines = [f"Total: {result.total:g} / {result.max_total:g}"]
-    lines += [f"Note: {p}" for p in [*result.problems, *result.notes]]
-    lines += [f"{m}: {e}" for m, e in sorted(result.module_errors.items())]
+    lines = [t("Total: {total} / {max_total}", total=f"{result.total:g}", max_total=f"{result.max_total:g}")]
+    lines += [t("Note: {note}", note=p) for p in [*result.problems, *result.notes]]
+    lines += [f"{m}: {import_words(e)}" for m, e in sorted(result.module_errors.items())]
     data: dict[str, Any] = {
         "score": result.total,  # already rounded by the one rule (grader.scoring.round_points)
         "max_score": result.max_total,

@@ -58,7 +58,9 @@ from __future__ import annotations
 import csv
 import io
 
+from grader.i18n import _, t
 from grader.scoring import StudentResult
+from grader.writers.feedback import sentences
 from grader.writers.grades_csv import fmt
 
 CANVAS_FIXED = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
@@ -89,18 +91,21 @@ def feedback_line(r: StudentResult) -> str:
     """One line of feedback for the platform: the score, and what is not yet right.
 
     Names functions only, never hidden tests' inputs; the full feedback file
-    stays the place for details.
+    stays the place for details. In the course's language; the CSV's own columns
+    stay as the platform names them.
     """
-    parts = [f"{fmt(r.total)} / {fmt(r.max_total)} points (autograded)."]
-    if r.status in ("error", "timeout"):
-        parts.append("Your code could not be run completely" +
-                     (" (time limit)." if r.status == "timeout" else "."))
+    parts = [t("{total} / {max_total} points (autograded).", total=fmt(r.total), max_total=fmt(r.max_total))]
+    if r.status == "timeout":
+        parts.append(_("Your code could not be run completely (time limit)."))
+    elif r.status == "error":
+        parts.append(_("Your code could not be run completely."))
     todo = [f.function for f in r.functions if not f.full]
     if len(todo) > MAX_NAMED:
-        parts.append(f"{len(todo)} of {len(r.functions)} functions are not yet fully right.")
+        parts.append(t("{count} of {total} functions are not yet fully right.", count=len(todo),
+                       total=len(r.functions)))
     elif todo:
-        parts.append("Not yet fully right: " + ", ".join(todo) + ".")
-    return " ".join(parts)
+        parts.append(t("Not yet fully right: {functions}.", functions=", ".join(todo)))
+    return sentences(*parts)
 
 
 def render_moodle(results: list[StudentResult], *, assignment: str) -> str:

@@ -10,6 +10,10 @@ The numbers behind every chart come from small pure functions
 looking at pixels; the drawing functions only turn those numbers into
 pictures. Charts use matplotlib's object API (``Figure`` + Agg canvas) and never
 touch pyplot's global state, so rendering is safe inside a long-running run.
+
+Every text (headings, chart titles, axis labels, tables, notes) is in the course's
+language (:mod:`grader.i18n`); a Japanese report draws its charts with the Japanese
+font of ``matplotlib-fontja`` (:mod:`grader.fonts`) when it is installed.
 """
 
 from __future__ import annotations
@@ -17,10 +21,13 @@ from __future__ import annotations
 import base64
 import html
 import io
+import logging
 import math
 import statistics
+import warnings
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import NamedTuple
@@ -31,7 +38,10 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
+from grader.i18n import _, language, t
 from grader.scoring import TIME_LIMITS, StudentResult
+from grader.verdict import import_words
+from grader.writers.feedback import limit_name, sentences
 from grader.writers.grades_csv import fmt
 
 TOP_TESTS = 15  # tests shown in the failure chart
@@ -143,10 +153,10 @@ def test_failure_shares(results: Sequence[StudentResult]) -> list[TestShare]:
     failed: Counter[str] = Counter()
     taken: Counter[str] = Counter()
     for r in results:
-        for t in r.tests:
-            seen.setdefault(t.name, (t.function, t.public))
-            if not t.passed:
-                failed[t.name] += 1
+        for test in r.tests:
+            seen.setdefault(test.name, (test.function, test.public))
+            if not test.passed:
+                failed[test.name] += 1
     # Every student takes every test; slim results list only the failed ones.
     for name in seen:
         taken[name] = len(results)
@@ -161,7 +171,7 @@ def mistake_counts(results: Sequence[StudentResult]) -> list[MistakeCount]:
     """
     counts: Counter[tuple[str, str]] = Counter()
     for r in results:
-        counts.update({(t.function, t.mistake) for t in r.tests if t.mistake})
+        counts.update({(test.function, test.mistake) for test in r.tests if test.mistake})
     items = [MistakeCount(fn, m, n) for (fn, m), n in counts.items()]
     return sorted(items, key=lambda c: (-c.students, c.function, c.mistake))
 
@@ -177,16 +187,22 @@ def attention_reason(r: StudentResult) -> str:
         return ""
     why: list[str] = []
     if r.status == "error":
-        why.append("none of the modules could be loaded")
+        why.append(_("none of the modules could be loaded"))
     if r.status == "timeout" and not any(lim in TIME_LIMITS for lim in r.limits_hit):
-        why.append("ran out of time")
-    why += [f"hit the {limit} limit" for limit in r.limits_hit]
+        why.append(_("ran out of time"))
+    why += [t("hit the {limit} limit", limit=limit_name(limit)) for limit in r.limits_hit]
     for module, error in sorted(r.module_errors.items()):
-        why.append(f"{module}.py: {_short(error, 90)}")
+        why.append(f"{module}.py: {_short(import_words(error), 90)}")
     if r.total == 0:
-        why.append("scored 0")
+        why.append(_("scored 0"))
     why += [_short(p, 90) for p in r.problems]
-    return "; ".join(dict.fromkeys(why)) or r.status
+    return "; ".join(dict.fromkeys(why)) or status_words(r.status)
+
+
+def status_words(status: str) -> str:
+    """A student's status (ok, partial, error, timeout) in the current language."""
+    words = {"ok": _("ok"), "partial": _("partial"), "error": _("error"), "timeout": _("timeout")}
+    return words.get(status, status)
 
 
 def needs_attention(results: Sequence[StudentResult]) -> list[tuple[StudentResult, str]]:
@@ -234,16 +250,16 @@ def chart_totals(hist: Histogram) -> bytes:
            edgecolor="white", linewidth=1)
     if hist.mean is not None and hist.median is not None:
         ax.axvline(hist.mean, color=MEAN_COLOUR, linestyle="--", linewidth=2,
-                   label=f"mean {fmt(hist.mean)}")
+                   label=_label(t("mean {value}", value=fmt(hist.mean))))
         ax.axvline(hist.median, color=MEDIAN_COLOUR, linestyle=":", linewidth=2.5,
-                   label=f"median {fmt(hist.median)}")
+                   label=_label(t("median {value}", value=fmt(hist.median))))
         ax.legend(loc="best", frameon=True, framealpha=0.95)
     ax.set_xlim(hist.edges[0], hist.edges[-1])
     ax.set_ylim(0, max(hist.counts + [1]) * 1.15)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    _title(fig, "Distribution of total scores")
-    ax.set_xlabel(f"total points (out of {fmt(hist.max_total)})")
-    ax.set_ylabel("students")
+    _title(fig, _("Distribution of total scores"))
+    ax.set_xlabel(_label(t("total points (out of {max_total})", max_total=fmt(hist.max_total))))
+    ax.set_ylabel(_("students"))
     ax.spines[["top", "right"]].set_visible(False)
     return _png(fig)
 
@@ -264,15 +280,15 @@ def chart_function_means(means: list[tuple[str, float]]) -> bytes:
     fig = _figure(9, _bar_height(len(means)))
     ax = fig.add_subplot()
     ys = range(len(means))
-    shares = [s for _, s in means]
+    shares = [share for _function, share in means]
     ax.barh(list(ys), shares, color=BAR_COLOUR, height=0.7)
     for y, s in zip(ys, shares, strict=True):
         ax.text(s + 0.01, y, f"{s:.0%}", va="center", fontsize=9)
-    ax.set_yticks(list(ys), [_label(f) for f, _ in means])
+    ax.set_yticks(list(ys), [_label(function) for function, _share in means])
     ax.invert_yaxis()
-    _share_axis(ax, "mean share of the function's points earned")
-    ax.set_ylabel("function (course order)")
-    _title(fig, "Mean score per function")
+    _share_axis(ax, _("mean share of the function's points earned"))
+    ax.set_ylabel(_("function (course order)"))
+    _title(fig, _("Mean score per function"))
     return _png(fig)
 
 
@@ -288,12 +304,12 @@ def chart_test_failures(shares: list[TestShare]) -> bytes:
         ax.text(s.share + 0.01, y, f"{s.share:.0%} ({s.failed})", va="center", fontsize=9)
     ax.set_yticks(ys, [_label(s.name) for s in shares])
     ax.invert_yaxis()
-    _share_axis(ax, "share of students failing the test")
-    ax.set_ylabel("test")
-    fig.legend(handles=[Patch(color=HIDDEN_COLOUR, label="hidden test"),
-                        Patch(color=PUBLIC_COLOUR, label="public test")],
+    _share_axis(ax, _("share of students failing the test"))
+    ax.set_ylabel(_("test"))
+    fig.legend(handles=[Patch(color=HIDDEN_COLOUR, label=_("hidden test")),
+                        Patch(color=PUBLIC_COLOUR, label=_("public test"))],
                loc="outside upper right", ncols=2, frameon=False)
-    _title(fig, f"Most failed tests (top {len(shares)})")
+    _title(fig, t("Most failed tests (top {count})", count=len(shares)))
     return _png(fig)
 
 
@@ -311,12 +327,12 @@ def chart_mistakes(counts: list[MistakeCount]) -> bytes:
     ax.invert_yaxis()
     ax.set_xlim(0, top * 1.12)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_xlabel("students with this mistake")
-    ax.set_ylabel("known mistake — function")
+    ax.set_xlabel(_("students with this mistake"))
+    ax.set_ylabel(_("known mistake — function"))
     ax.grid(axis="x", color="#dddddd", linewidth=0.8)
     ax.set_axisbelow(True)
     ax.spines[["top", "right"]].set_visible(False)
-    _title(fig, "Most frequent known mistakes")
+    _title(fig, _("Most frequent known mistakes"))
     return _png(fig)
 
 
@@ -366,6 +382,11 @@ def _e(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
+def _txt(text: object) -> str:
+    """Text between tags (quotes kept as they are: "function's points")."""
+    return html.escape(str(text), quote=False)
+
+
 def _img(png: bytes, alt: str, css_class: str = "") -> str:
     data = base64.b64encode(png).decode("ascii")
     cls = f' class="{css_class}"' if css_class else ""
@@ -373,7 +394,7 @@ def _img(png: bytes, alt: str, css_class: str = "") -> str:
 
 
 def _status(status: str) -> str:
-    return f'<span class="status status-{_e(status)}">{_e(status)}</span>'
+    return f'<span class="status status-{_e(status)}">{_e(status_words(status))}</span>'
 
 
 def _table(head: list[str], rows: list[list[str]], numeric: set[int] | None = None,
@@ -392,7 +413,7 @@ def _table(head: list[str], rows: list[list[str]], numeric: set[int] | None = No
 
 
 def _numbers(head: list[str], rows: list[list[str]], numeric: set[int]) -> str:
-    return ("<details><summary>The numbers behind this chart</summary>\n"
+    return (f"<details><summary>{_txt(_('The numbers behind this chart'))}</summary>\n"
             + _table(head, rows, numeric, compact=True) + "\n</details>")
 
 
@@ -404,12 +425,12 @@ def _headline(results: Sequence[StudentResult]) -> str:
     def points(x: float | None) -> tuple[str, str]:
         return ("–", "") if x is None else (fmt(x), of)
 
-    cards = [("students", (str(len(results)), "")),
-             ("mean", points(statistics.fmean(totals) if totals else None)),
-             ("median", points(statistics.median(totals) if totals else None)),
-             ("highest", points(max(totals, default=None))),
-             ("full marks", (str(sum(r.total >= r.max_total for r in results)), "")),
-             ("need attention", (str(len(needs_attention(results))), ""))]
+    cards = [(_("students"), (str(len(results)), "")),
+             (_("mean"), points(statistics.fmean(totals) if totals else None)),
+             (_("median"), points(statistics.median(totals) if totals else None)),
+             (_("highest"), points(max(totals, default=None))),
+             (_("full marks"), (str(sum(r.total >= r.max_total for r in results)), "")),
+             (_("need attention"), (str(len(needs_attention(results))), ""))]
     inner = "".join(f'<div class="card"><div class="value">{_e(v)}<span class="of">{_e(unit)}</span></div>'
                     f'<div class="label">{_e(k)}</div></div>' for k, (v, unit) in cards)
     return f'<div class="cards">{inner}</div>'
@@ -417,107 +438,142 @@ def _headline(results: Sequence[StudentResult]) -> str:
 
 def _section_totals(results: Sequence[StudentResult]) -> str:
     hist = totals_histogram(results)
-    img = _img(chart_totals(hist), "Histogram of the students' total scores with mean and median marked")
+    img = _img(chart_totals(hist), _("Histogram of the students' total scores with mean and median marked"))
     rows = [[f"{fmt(a)} – {fmt(b)}", str(c)] for (a, b), c in zip(pairwise(hist.edges), hist.counts, strict=True)]
-    return ("<h2>Total scores</h2>\n"
-            f"<figure>{img}<figcaption>Each bar counts the students whose total falls in that range. "
-            "The dashed line is the mean, the dotted line the median.</figcaption></figure>\n"
-            + _numbers(["total points", "students"], rows, {1}))
+    caption = _("Each bar counts the students whose total falls in that range. "
+                "The dashed line is the mean, the dotted line the median.")
+    return (f"<h2>{_txt(_('Total scores'))}</h2>\n"
+            f"<figure>{img}<figcaption>{_txt(caption)}</figcaption></figure>\n"
+            + _numbers([_e(_("total points")), _e(_("students"))], rows, {1}))
 
 
 def _section_functions(results: Sequence[StudentResult], functions: list[str]) -> str:
     means = function_means(results, functions)
+    heading = f"<h2>{_txt(_('Per function'))}</h2>\n"
     if not means:
-        return '<h2>Per function</h2>\n<p class="empty">The course lists no functions.</p>'
-    img = _img(chart_function_means(means), "Mean share of points earned for each function, in course order")
+        return heading + f'<p class="empty">{_txt(_("The course lists no functions."))}</p>'
+    img = _img(chart_function_means(means), _("Mean share of points earned for each function, in course order"))
     rows = [[f"<code>{_e(f)}</code>", f"{s:.0%}"] for f, s in means]
-    return ("<h2>Per function</h2>\n"
-            f"<figure>{img}<figcaption>How much of each function's points the class earned on average, "
-            "in course order. Short bars show where the class struggled.</figcaption></figure>\n"
-            + _numbers(["function", "mean share of points"], rows, {1}))
+    caption = _("How much of each function's points the class earned on average, "
+                "in course order. Short bars show where the class struggled.")
+    return (heading + f"<figure>{img}<figcaption>{_txt(caption)}</figcaption></figure>\n"
+            + _numbers([_e(_("function")), _e(_("mean share of points"))], rows, {1}))
 
 
 def _section_tests(results: Sequence[StudentResult]) -> str:
     failing = [s for s in test_failure_shares(results) if s.failed]
+    heading = f"<h2>{_txt(_('Most failed tests'))}</h2>\n"
     if not failing:
-        return '<h2>Most failed tests</h2>\n<p class="empty">No test failed for any student.</p>'
+        return heading + f'<p class="empty">{_txt(_("No test failed for any student."))}</p>'
     top = failing[:TOP_TESTS]
-    img = _img(chart_test_failures(top), "Share of students failing each test, most failed first; "
-               "hidden and public tests in different colours")
-    rows = [[_e(s.name), "public" if s.public else "hidden", str(s.failed), f"{s.share:.0%}"] for s in top]
+    img = _img(chart_test_failures(top), _("Share of students failing each test, most failed first; "
+                                           "hidden and public tests in different colours"))
+    rows = [[_e(s.name), _e(_("public") if s.public else _("hidden")), str(s.failed), f"{s.share:.0%}"]
+            for s in top]
     more = len(failing) - len(top)
-    note = f" {more} more test(s) failed for fewer students." if more > 0 else ""
-    return ("<h2>Most failed tests</h2>\n"
-            f"<figure>{img}<figcaption>For each test, the share of students who failed it "
-            f"(number of students in brackets). Blue: public test (students can run it themselves); "
-            f"vermillion: hidden test.{_e(note)}</figcaption></figure>\n"
-            + _numbers(["test", "kind", "students failing", "share"], rows, {2, 3}))
+    caption = _("For each test, the share of students who failed it (number of students in brackets). "
+                "Blue: public test (students can run it themselves); vermillion: hidden test.")
+    if more > 0:
+        caption = sentences(caption, t("{count} more test(s) failed for fewer students.", count=more))
+    return (heading + f"<figure>{img}<figcaption>{_txt(caption)}</figcaption></figure>\n"
+            + _numbers([_e(_("test")), _e(_("kind")), _e(_("students failing")), _e(_("share"))], rows, {2, 3}))
 
 
 def _section_mistakes(results: Sequence[StudentResult]) -> str:
     counts = mistake_counts(results)
+    heading = f"<h2>{_txt(_('Known mistakes'))}</h2>\n"
     if not counts:
-        return ('<h2>Known mistakes</h2>\n<p class="empty">No known mistake was recognised '
-                "in any submission.</p>")
+        return heading + f'<p class="empty">{_txt(_("No known mistake was recognised in any submission."))}</p>'
     top = counts[:TOP_MISTAKES]
-    img = _img(chart_mistakes(top), "Number of students per recognised known mistake, most frequent first")
+    img = _img(chart_mistakes(top), _("Number of students per recognised known mistake, most frequent first"))
     rows = [[_e(c.mistake), f"<code>{_e(c.function)}</code>", str(c.students)] for c in top]
-    return ("<h2>Known mistakes</h2>\n"
-            f"<figure>{img}<figcaption>Wrong answers that match a catalogued mistake exactly; "
-            "each student counts once per mistake.</figcaption></figure>\n"
-            + _numbers(["mistake", "function", "students"], rows, {2}))
+    caption = _("Wrong answers that match a catalogued mistake exactly; each student counts once per mistake.")
+    return (heading + f"<figure>{img}<figcaption>{_txt(caption)}</figcaption></figure>\n"
+            + _numbers([_e(_("mistake")), _e(_("function")), _e(_("students"))], rows, {2}))
 
 
 def _section_attention(results: Sequence[StudentResult]) -> str:
     flagged = needs_attention(results)
+    heading = f"<h2>{_txt(_('Needs attention'))}</h2>\n"
     if not flagged:
-        return ('<h2>Needs attention</h2>\n<p class="empty">Nobody: every submission ran, '
-                "stayed within the limits and scored points.</p>")
+        nobody = _("Nobody: every submission ran, stayed within the limits and scored points.")
+        return heading + f'<p class="empty">{_txt(nobody)}</p>'
     rows = [[f"<code>{_e(r.student_id)}</code>", f"{fmt(r.total)} / {fmt(r.max_total)}",
              _status(r.status), _e(why)] for r, why in flagged]
-    return ("<h2>Needs attention</h2>\n"
-            '<p class="note">Submissions that could not run, hit a limit, or scored nothing: '
-            "worth a human look before grades are released.</p>\n"
-            + _table(["student", "total", "status", "reason"], rows, {1}))
+    note = _("Submissions that could not run, hit a limit, or scored nothing: "
+             "worth a human look before grades are released.")
+    return (heading + f'<p class="note">{_txt(note)}</p>\n'
+            + _table([_e(_("student")), _e(_("total")), _e(_("status")), _e(_("reason"))], rows, {1}))
 
 
 def _section_students(results: Sequence[StudentResult]) -> str:
+    heading = f"<h2>{_txt(_('All students'))}</h2>\n"
     if not results:
-        return '<h2>All students</h2>\n<p class="empty">No submissions were graded.</p>'
+        return heading + f'<p class="empty">{_txt(_("No submissions were graded."))}</p>'
     rows = [[f"<code>{_e(r.student_id)}</code>", f"{fmt(r.total)} / {fmt(r.max_total)}", _status(r.status)]
             for r in sorted(results, key=lambda r: r.student_id)]
-    return "<h2>All students</h2>\n" + _table(["student", "total", "status"], rows, {1}, compact=True)
+    return heading + _table([_e(_("student")), _e(_("total")), _e(_("status"))], rows, {1}, compact=True)
 
 
 def _section_gallery(gallery: dict[str, list[tuple[str, bytes]]] | None) -> str:
     if not gallery:
         return ""
-    parts = ["<h2>Plot gallery</h2>", '<p class="note">The figures students\' functions drew, '
-             "one small picture per student.</p>"]
+    note = _("The figures students' functions drew, one small picture per student.")
+    parts = [f"<h2>{_txt(_('Plot gallery'))}</h2>", f'<p class="note">{_txt(note)}</p>']
     for function, items in gallery.items():
         parts.append(f"<h3><code>{_e(function)}</code></h3>")
         if not items:
-            parts.append('<p class="empty">No figures.</p>')
+            parts.append(f'<p class="empty">{_txt(_("No figures."))}</p>')
             continue
-        cells = [f"<figure>{_img(png, f'{function} drawn by {sid}')}<figcaption><code>{_e(sid)}</code>"
-                 "</figcaption></figure>" for sid, png in sorted(items, key=lambda i: i[0])]
+        cells = [f"<figure>{_img(png, t('{function} drawn by {student}', function=function, student=sid))}"
+                 f"<figcaption><code>{_e(sid)}</code></figcaption></figure>"
+                 for sid, png in sorted(items, key=lambda i: i[0])]
         parts.append('<div class="gallery">' + "".join(cells) + "</div>")
     return "\n".join(parts)
 
 
 def render(results: list[StudentResult], *, title: str, functions: list[str],
            gallery: dict[str, list[tuple[str, bytes]]] | None = None) -> str:
-    """The class report as one self-contained HTML page."""
-    body = [f"<h1>{_e(title)}</h1>",
-            f'<p class="lead">Class report: {len(results)} submission(s) graded.</p>',
-            _headline(results)]
+    """The class report as one self-contained HTML page, in the current language."""
+    lead = t("Class report: {count} submission(s) graded.", count=len(results))
+    body = [f"<h1>{_e(title)}</h1>", f'<p class="lead">{_txt(lead)}</p>', _headline(results)]
     if results:
-        body += [_section_totals(results), _section_functions(results, functions),
-                 _section_tests(results), _section_mistakes(results)]
+        with _chart_fonts():
+            body += [_section_totals(results), _section_functions(results, functions),
+                     _section_tests(results), _section_mistakes(results)]
     else:
-        body.append('<p class="empty">No submissions were graded, so there is nothing to chart.</p>')
+        body.append(f'<p class="empty">{_txt(_("No submissions were graded, so there is nothing to chart."))}</p>')
     body += [_section_attention(results), _section_students(results), _section_gallery(gallery)]
-    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+    page_title = t("{title} — class report", title=title)
+    return (f"<!DOCTYPE html>\n<html lang=\"{_e(language())}\">\n<head>\n<meta charset=\"utf-8\">\n"
             '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f"<title>{_e(title)} — class report</title>\n<style>{CSS}</style>\n</head>\n"
+            f"<title>{_e(page_title)}</title>\n<style>{CSS}</style>\n</head>\n"
             "<body>\n<main>\n" + "\n".join(b for b in body if b) + "\n</main>\n</body>\n</html>\n")
+
+
+@contextmanager
+def _chart_fonts() -> Iterator[None]:
+    """Charts whose text the fonts can draw, and nothing said about fonts on the instructor's
+    terminal. A Japanese report uses the Japanese font of ``matplotlib-fontja``
+    (:func:`grader.fonts.use_japanese_font`); without it the charts are drawn as before,
+    silently (no "Glyph ... missing" warning). matplotlib's "findfont: Failed to find font
+    weight bold for IPAexGothic" (the fallback font has no bold face, and bold titles look it
+    up in any language once it is registered) is not shown either."""
+    available = True
+    if language() == "ja":
+        try:
+            from grader.fonts import use_japanese_font
+
+            available = use_japanese_font()
+        except Exception:  # noqa: BLE001 - no helper or no font: draw as before
+            available = False
+    font_log = logging.getLogger("matplotlib.font_manager")
+    level = font_log.level
+    try:
+        with warnings.catch_warnings():
+            font_log.setLevel(logging.ERROR)
+            if not available:
+                warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from", category=UserWarning)
+            yield
+    finally:
+        font_log.setLevel(level)
