@@ -51,3 +51,20 @@ def test_the_term_table_joins_the_assignments(sampled: Path) -> None:
     assert rows[0] == "student_id,ps1,ps2,ps3,total,max_total"
     assert "aiko,84,45,45,174,174" in rows          # right in every assignment
     assert any(r.startswith("佐藤花子,,45,45,") for r in rows)  # not in ps1's class
+
+
+def test_a_sample_class_graded_in_japanese(tmp_path: Path) -> None:
+    """The same class in Japanese: the same grades, and what students and the instructor
+    read (feedback, results, report) in Japanese."""
+    out = tmp_path / "ja"
+    proc = run_cli("grade", str(EXAMPLES / "sample-class-ps2"), "--assignment", "ps2", "--lang", "ja",
+                   "--out", str(out), "--quiet", assignment=None)
+    assert proc.returncode == 0, proc.stderr
+    assert (out / "grades.csv").read_bytes() == (EXAMPLES / "sample-class-ps2.expected.csv").read_bytes()
+    japanese = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
+    for feedback in sorted((out / "feedback").glob("*.md")):
+        text = feedback.read_text(encoding="utf-8")
+        assert japanese.search(text.splitlines()[2]), feedback.name  # the total line, in Japanese
+        assert "Points per function" not in text and "What to fix" not in text
+    report = (out / "report.html").read_text(encoding="utf-8")
+    assert japanese.search(report) and "Needs attention" not in report
