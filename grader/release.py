@@ -162,6 +162,7 @@ def public_cases(plan: Plan) -> dict[str, Any]:
     cases = [_case(plan, t, course.points[t.function] / counts[t.function]) for t in public if t.check != "figure"]
     functions = [{"name": f, "points": p, "public_tests": counts[f]} for f, p in course.points.items()]
     return {"title": course.title, "tolerance": {"rtol": course.rtol, "atol": course.atol},
+            "call_seconds": course.limits.call_seconds,  # the same per-call limit as in grading
             "functions": functions, "cases": cases}
 
 

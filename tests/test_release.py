@@ -558,3 +558,24 @@ def test_student_pytest_is_fast(student_python: str, tmp_path: Path, hint_plan: 
     shown = ", ".join(f"{name} {t:.3f}s" for name, t in median.items())
     assert median["not plots"] - median["numpy"] < 0.5, shown
     assert median["all"] - median["matplotlib"] < 0.5, shown
+
+
+def test_an_endless_loop_fails_its_test_after_the_call_limit(student_python: str, tmp_path: Path,
+                                                             hint_plan: Plan) -> None:
+    """`while True: pass` in mae: each of its public tests stops after the course's per-call limit
+    (limits.call_seconds, the same as in grading) with the function and the test named; the
+    run goes on and the other functions are judged as usual."""
+    copy = _copy(tmp_path, hint_plan)
+    _use_solutions(copy)
+    _append(copy, "losses", "def mae(y, y_hat):\n    while True:\n        pass\n")
+    data = json.loads((copy / "tests" / "public_cases.json").read_text(encoding="utf-8"))
+    assert data["call_seconds"] == COURSE.limits.call_seconds
+    started = time.monotonic()
+    out = run_pytest(student_python, copy)
+    took = time.monotonic() - started
+    n_mae = sum(c["function"] == "losses.mae" for c in data["cases"])
+    assert took < 30 + n_mae * COURSE.limits.call_seconds, took
+    text = out.stdout
+    assert f"losses.mae did not return within {COURSE.limits.call_seconds:g} s (an endless loop?)" in text
+    assert "so the test losses.mae: small example stopped it" in text
+    assert "losses.sse" in text and f"{n_mae} failed" in text

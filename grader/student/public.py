@@ -19,7 +19,9 @@ from __future__ import annotations
 import importlib
 import json
 import re
+import signal
 import sys
+import threading
 import types
 import unicodedata
 from collections.abc import Callable
@@ -137,6 +139,50 @@ class Result:
         return "\n".join(lines)
 
 
+CALL_SECONDS = [3.0]  # the per-call time limit (course.yml's limits.call_seconds, from public_cases.json)
+
+
+class CallTimeout(BaseException):
+    """A call ran past the time limit (a BaseException, so `except Exception` cannot swallow it)."""
+
+
+def call_with_limit(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """``fn(*args, **kwargs)``, stopped after :data:`CALL_SECONDS` with :class:`CallTimeout`.
+
+    Linux and macOS: an alarm signal interrupts the call (pure-Python loops and most NumPy
+    work). Windows (no alarm signal), or not in the main thread: the call runs in a
+    background thread that is left behind if it does not finish, and the test fails.
+    """
+    seconds = CALL_SECONDS[0]
+    if hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread():
+        def ring(_signum: int, _frame: Any) -> None:
+            raise CallTimeout()
+
+        previous = signal.signal(signal.SIGALRM, ring)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+    box: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            box["value"] = fn(*args, **kwargs)
+        except BaseException as exc:  # noqa: BLE001 - handed back to the caller's thread
+            box["error"] = exc
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if worker.is_alive():
+        raise CallTimeout()
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
+
+
 def load_cases(path: Path) -> list[Case]:
     """The cases of one cases file (``public_cases.json`` or ``plot_cases.json``)."""
     data = json.loads(path.read_text(encoding="utf-8"))
@@ -156,6 +202,7 @@ def load_cases(path: Path) -> list[Case]:
 def load_course(path: Path = CASES_FILE) -> Course:
     """Read the functions and the (non-plot) public tests from ``public_cases.json``."""
     data = json.loads(path.read_text(encoding="utf-8"))
+    CALL_SECONDS[0] = float(data.get("call_seconds", CALL_SECONDS[0]))
     total = sum(f.get("public_tests", 0) for f in data["functions"])
     return Course(data["title"], {f["name"]: f["points"] for f in data["functions"]}, load_cases(path), total)
 
@@ -239,10 +286,14 @@ class _Watched:
     def __init__(self, name: str, fn: Callable[..., Any]) -> None:
         self.where = ""
         self.interrupted = False
+        self.timed_out = False
 
         def call(*args: Any, **kwargs: Any) -> Any:
             try:
-                return fn(*args, **kwargs)
+                return call_with_limit(fn, args, kwargs)
+            except CallTimeout:
+                self.timed_out = True
+                raise
             except KeyboardInterrupt:
                 self.interrupted = True
                 raise
@@ -273,6 +324,11 @@ def run_case(case: Case) -> Result:
     actual = run_call(watched, short, case.args, case.kwargs, case.args_after)  # type: ignore[arg-type]
     if watched.interrupted:
         raise KeyboardInterrupt
+    if watched.timed_out:
+        return Result(case, False, "timeout", t("{function} did not return within {seconds} s (an endless "
+                                                "loop?), so the test {test} stopped it",
+                                                function=case.function, seconds=f"{CALL_SECONDS[0]:g}",
+                                                test=case.name))
     saved = ""
     if case.check == "figure":  # saved before judging: judging reads the figure, then closes it
         saved = save_figure(case, actual.value if actual.ok else None)
