@@ -5,6 +5,10 @@ zip of those, or one student's own folder or zip. Student files are untrusted:
 nothing is written or modified, symlinks are never followed, zips are read in
 memory with hard caps (``grader.ziputil``), and every unusable entry becomes a
 plain-words problem line for that student, or a run-level note, never an error.
+
+A student's problems and notes go to their feedback, so they are written in the
+course's language (:mod:`grader.i18n`); run-level notes and :class:`InputError`
+messages are for the instructor's terminal and stay English.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from functools import partial
 from pathlib import Path
 
 from grader.errors import InputError
+from grader.i18n import t
 from grader.notebooks import MAX_NOTEBOOK_BYTES, NotebookError, looks_like_notebook, read_notebook
 from grader.ziputil import (
     MAX_MEMBERS,
@@ -35,6 +40,7 @@ from grader.ziputil import (
     ignored_line,
     list_folder,
     list_zip,
+    listed,
     member_parts,
     open_zip,
     open_zip_path,
@@ -258,7 +264,7 @@ class _Run:
             return None
         tops = {p[0] for i in infos if (p := member_parts(i.filename)) and skip_kind(p[0], len(p) > 1) is None}
         flat = [p[0] for i in infos if (p := member_parts(i.filename)) and len(p) == 1 and not i.is_dir()]
-        if tops and (all(moodle_name(t) for t in tops) or (flat and all(canvas_name(f) for f in flat)
+        if tops and (all(moodle_name(top) for top in tops) or (flat and all(canvas_name(f) for f in flat)
                                                             and len(flat) == len(tops))):
             return self._zip_entries(zf, name)
         return None
@@ -358,8 +364,8 @@ class _Run:
             first, rest = group[0], [e.origin for e in group[1:]]
             extra = []
             if rest:
-                extra.append(f"also found {', '.join(rest)} for you; graded {first.origin} "
-                             "and ignored the rest")
+                extra.append(t("also found {others} for you; graded {graded} and ignored the rest",
+                               others=", ".join(rest), graded=first.origin))
                 self.notes.append(f"duplicate submission {name!r}: graded {first.origin}, "
                                   f"ignored {', '.join(rest)}")
             kept.append((first, extra))
@@ -428,12 +434,12 @@ class _Run:
         try:
             listing = entry.listing(stack)
         except Refused as exc:
-            problems.append(f"{name} {exc}")
+            problems.append(exc.about(name))
             if record:
                 self.notes.append(f"{sid}: {entry.origin} {exc}")
             return Listing()
         if not listing.files:
-            problems.append(f"{name} contains no files")
+            problems.append(t("{name} contains no files", name=name))
         return listing
 
     def _search_inner_zips(self, entry: _Entry, listing: Listing, found: dict[str, list[File]],
@@ -445,15 +451,15 @@ class _Run:
         if not (missing and zips):
             return
         if entry.zip_layers >= 2:
-            problems.append(f"{zips[0].label} was not opened: a zip inside a zip inside a zip "
-                            "is not read; put the .py files in directly")
+            problems.append(t("{name} was not opened: a zip inside a zip inside a zip is not read; "
+                              "put the .py files in directly", name=zips[0].label))
             return
         for z in zips[:MAX_INNER_ZIPS]:
             try:
                 zf = stack.enter_context(open_zip(z.read(self.max_unzipped)))
                 check_limits(zf.infolist(), self.max_unzipped)
             except Refused as exc:
-                listing.problems.append(f"{z.label} {exc}")
+                listing.problems.append(exc.about(z.label))
                 continue
             inner = list_zip(ZipReader(zf, self.max_unzipped), zf.infolist(),
                              label=f"{z.label}:", under=z.parts)
@@ -486,30 +492,31 @@ class _Run:
                      sources: dict[str, str], problems: list[str], notes: list[str]) -> None:
         chosen = candidates[0]
         if len(candidates) > 1:
-            ignored = ", ".join(c.label if c.label != chosen.label else f"another {c.label}"
+            ignored = ", ".join(c.label if c.label != chosen.label else t("another {name}", name=c.label)
                                 for c in candidates[1:])
-            problems.append(f"found {len(candidates)} files named {module}.py: graded "
-                            f"{chosen.label}, ignored {ignored}")
+            problems.append(t("found {count} files named {module}.py: graded {graded}, ignored {ignored}",
+                              count=len(candidates), module=module, graded=chosen.label, ignored=ignored))
         try:
             data = chosen.read(self.max_module)
         except TooLarge as exc:
-            problems.append(f"{chosen.label} {exc}; not graded")
+            problems.append(t("{problem}; not graded", problem=exc.about(chosen.label)))
             return
         except Refused as exc:
-            problems.append(f"{chosen.label} {exc}")
+            problems.append(exc.about(chosen.label))
             return
         raw[module] = data
-        text, why, note = decode_source(data)
+        text, why, note = decode_source(data, chosen.label)
         if text is None:
-            problems.append(f"{chosen.label} {why}")
+            problems.append(why)
             return
         if note:
-            notes.append(f"{chosen.label} {note}")
+            notes.append(note)
         if chosen.parts[-1] != f"{module}.py":
-            notes.append(f"{chosen.label} was graded as {module}.py (name your file exactly {module}.py)")
+            notes.append(t("{name} was graded as {module}.py (name your file exactly {module}.py)",
+                           name=chosen.label, module=module))
         sources[module] = text
         if not text.strip():
-            problems.append(f"{chosen.label} is empty")
+            problems.append(t("{name} is empty", name=chosen.label))
 
     def _read_helpers(self, files: list[File], found: dict[str, list[File]], raw: dict[str, bytes],
                       sources: dict[str, str], problems: list[str], notes: list[str]) -> None:
@@ -520,7 +527,8 @@ class _Run:
         elsewhere = sorted({f.parts[-1] for f in files if f.parts[:-1] in folders
                             and f.parts[-1].endswith(".py") and f.parts[-1][:-3] in self.others})
         for name in elsewhere:
-            notes.append(f"{name} belongs to assignment {self.others[name[:-3]]}, not this one: not read")
+            notes.append(t("{name} belongs to assignment {assignment}, not this one: not read",
+                           name=name, assignment=self.others[name[:-3]]))
         helpers = sorted((f for f in files if f.parts[:-1] in folders and _is_helper_name(f.parts[-1])
                           and f.parts[-1][:-3].lower() not in self.modules and f.parts[-1][:-3] not in sources
                           and f.parts[-1][:-3] not in self.others
@@ -532,19 +540,19 @@ class _Run:
             try:
                 data = f.read(self.max_module)
             except Refused as exc:
-                problems.append(f"{f.label} {exc}; your own module was not read")
+                problems.append(t("{problem}; your own module was not read", problem=exc.about(f.label)))
                 continue
-            text, why, note = decode_source(data)
+            text, why, note = decode_source(data, f.label)
             if text is None:
-                problems.append(f"{f.label} {why}")
+                problems.append(why)
                 continue
             raw[name] = data
             sources[name] = text
             if note:
-                notes.append(f"{f.label} {note}")
+                notes.append(note)
         if len(helpers) > MAX_HELPERS:
-            notes.append(ignored_line(f"Python files beyond the first {MAX_HELPERS} of your own modules",
-                                      [f.label for f in helpers[MAX_HELPERS:]]))
+            notes.append(t("ignored Python files beyond the first {count} of your own modules: {files}",
+                           count=MAX_HELPERS, files=listed([f.label for f in helpers[MAX_HELPERS:]])))
 
     def _read_notebooks(self, files: list[File], raw: dict[str, bytes], sources: dict[str, str],
                         problems: list[str], notes: list[str]) -> None:
@@ -569,16 +577,18 @@ class _Run:
                 book = read_notebook(data, f.label, self.functions or {hint: []},
                                      module_hint=hint if hint in self.modules else None)
             except (Refused, NotebookError) as exc:
-                problems.append(f"{f.label} {exc}" if isinstance(exc, Refused) else str(exc))
+                problems.append(exc.about(f.label) if isinstance(exc, Refused) else str(exc))
                 continue
             got = [m for m in missing if m in book.sources]
             for m in got:
                 sources[m] = book.sources[m]
                 raw[m] = book.sources[m].encode("utf-8")
-                where = sorted({v.rsplit(", ", 1)[-1] for k, v in book.origins.items() if k.startswith(m + ".")},
-                               key=lambda c: (len(c), c))   # "cell 3" before "cell 12"
-                notes.append(f"{m} was read from {f.label} ({', '.join(where)})" if where
-                             else f"{m} was read from {f.label}")
+                cells = sorted({int(v.rsplit(", cell ", 1)[-1]) for k, v in book.origins.items()
+                                if k.startswith(m + ".")})   # origins: "x.ipynb, cell 7"
+                where = ", ".join(t("cell {number}", number=n) for n in cells)
+                notes.append(t("{module} was read from {notebook} ({cells})", module=m, notebook=f.label,
+                               cells=where) if where else
+                             t("{module} was read from {notebook}", module=m, notebook=f.label))
             if got:
                 notes.extend(book.notes)
 
@@ -586,13 +596,13 @@ class _Run:
         lines = []
         if missing and len(missing) == len(self.modules):
             looked = ", ".join(f"{m}.py" for m in missing)
-            lines.append(f"no exercise files found (looked for {looked}): every test scores 0")
+            lines.append(t("no exercise files found (looked for {files}): every test scores 0", files=looked))
         else:
-            lines += [f"no {m}.py found: the tests for {m} score 0" for m in missing]
+            lines += [t("no {module}.py found: the tests for {module} score 0", module=m) for m in missing]
         for m in missing:
             near = re.compile(rf"{re.escape(m)}[\s_-]*(\(\d+\)|\d+|copy)?\.(py|ipynb|txt|py\.txt)",
                               re.IGNORECASE)
-            lines += [f"{f.label} is not graded: the file must be named exactly {m}.py"
+            lines += [t("{name} is not graded: the file must be named exactly {module}.py", name=f.label, module=m)
                       for f in files if near.fullmatch(f.parts[-1])][:3]
         return lines
 
@@ -747,8 +757,9 @@ def declared_encoding(data: bytes) -> str | None:
     return None
 
 
-def decode_source(data: bytes) -> tuple[str | None, str, str]:
-    """Source text as Python reads it: ``(text, "", note)`` or ``(None, why not, "")``.
+def decode_source(data: bytes, name: str) -> tuple[str | None, str, str]:
+    """Source text as Python reads it: ``(text, "", note)`` or ``(None, why not, "")``; the
+    problem and the note are sentences about the file ``name``, in the course's language.
 
     A UTF-8 byte order mark is dropped and CRLF/CR become LF. A PEP 263 coding line
     (``# -*- coding: latin-1 -*-``) is honoured; undeclared text that is not UTF-8
@@ -756,18 +767,20 @@ def decode_source(data: bytes) -> tuple[str | None, str, str]:
     note says so.
     """
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return None, "is saved as UTF-16 text; save it as UTF-8", ""
+        return None, t("{name} is saved as UTF-16 text; save it as UTF-8", name=name), ""
     note = ""
     declared = declared_encoding(data)
     if declared is not None and not data.startswith(codecs.BOM_UTF8):
         try:
             codec = codecs.lookup(declared)
         except LookupError:
-            return None, f"declares an unknown encoding ({declared!r}) in its coding line", ""
+            return None, t("{name} declares an unknown encoding ({encoding!r}) in its coding line",
+                           name=name, encoding=declared), ""
         try:
             text = data.decode(codec.name)
         except UnicodeDecodeError:
-            return None, f"is not valid {declared} text, although its coding line says so", ""
+            return None, t("{name} is not valid {encoding} text, although its coding line says so",
+                           name=name, encoding=declared), ""
     else:
         try:
             text = data.removeprefix(codecs.BOM_UTF8).decode("utf-8")
@@ -776,11 +789,12 @@ def decode_source(data: bytes) -> tuple[str | None, str, str]:
                 text = data.decode("cp932")
             except UnicodeDecodeError:
                 line = data.count(b"\n", 0, exc.start) + 1
-                return None, f"is not UTF-8 text (first bad byte on line {line}); save it as UTF-8", ""
-            note = ("was not saved as UTF-8; it was read as Shift-JIS (cp932), as Japanese Windows "
-                    "editors save it (save it as UTF-8 to be sure)")
+                return None, t("{name} is not UTF-8 text (first bad byte on line {line}); save it as UTF-8",
+                               name=name, line=line), ""
+            note = t("{name} was not saved as UTF-8; it was read as Shift-JIS (cp932), as Japanese Windows "
+                     "editors save it (save it as UTF-8 to be sure)", name=name)
     if "\0" in text:
-        return None, "contains NUL bytes, so it is not Python source text", ""
+        return None, t("{name} contains NUL bytes, so it is not Python source text", name=name), ""
     return text.replace("\r\n", "\n").replace("\r", "\n"), "", note
 
 

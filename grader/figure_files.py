@@ -47,6 +47,7 @@ from grader.cases import Test
 from grader.execute import Outcome
 from grader.figures import figure_summary
 from grader.fsutil import atomic_write
+from grader.i18n import t
 from grader.plan import Plan
 from grader.scoring import StudentResult
 
@@ -65,7 +66,7 @@ class FigureFile:
     function: str  # "plots.plot_fit"
     test: str  # the test whose figure this is
     link: str = ""  # path relative to the feedback folder ("" when there is no picture)
-    note: str = ""  # e.g. "the same as the reference figure", or why it could not be drawn
+    note: str = ""  # e.g. "the same as the reference figure", or why it could not be drawn (course language)
 
 
 def slug(text: str, limit: int = 48) -> str:
@@ -83,7 +84,7 @@ def file_name(test: Test) -> str:
 
 def plot_functions(plan: Plan) -> list[str]:
     """Functions with figure tests, in course order."""
-    have = {t.function for t in plan.tests if t.check == "figure"}
+    have = {test.function for test in plan.tests if test.check == "figure"}
     return [f for f in plan.course.points if f in have]
 
 
@@ -108,9 +109,9 @@ class FigureSaver:
         # function -> [(index in plan.tests, test)] of its figure tests, in plan order
         self.tests: dict[str, list[tuple[int, Test]]] = {}
         hidden_too = plan.course.show_hidden_inputs
-        for i, t in enumerate(plan.tests):
-            if t.check == "figure" and (t.public or hidden_too):
-                self.tests.setdefault(t.function, []).append((i, t))
+        for i, test in enumerate(plan.tests):
+            if test.check == "figure" and (test.public or hidden_too):
+                self.tests.setdefault(test.function, []).append((i, test))
         self._reference_links: dict[str, str] = {}  # test name -> link ("" if it could not be drawn)
         self._cache: OrderedDict[str, bytes] = OrderedDict()
         self.rendered = 0  # pictures drawn in this run (for measurements and tests)
@@ -124,7 +125,8 @@ class FigureSaver:
         try:
             return self._save(file_id, outcomes, result)
         except Exception as exc:  # noqa: BLE001 - figures are extras; grading must go on
-            return [FigureFile("", "", note=f"the figures could not be saved ({type(exc).__name__})")]
+            return [FigureFile("", "", note=t("the figures could not be saved ({error})",
+                                              error=type(exc).__name__))]
 
     def _save(self, file_id: str, outcomes: Sequence[Outcome] | None, result: StudentResult) -> list[FigureFile]:
         folder = self.feedback_dir / file_id
@@ -163,10 +165,10 @@ class FigureSaver:
         reference = _summary(self.plan.expected[self.plan.index(test)])
         if passed and _same(summary, reference):  # the reference code's figure: nothing to draw
             link = self._reference_link(test, reference)
-            return FigureFile(test.function, test.name, link, "right, and the same as the reference figure")
+            return FigureFile(test.function, test.name, link, t("right, and the same as the reference figure"))
         if not draw:
             return FigureFile(test.function, test.name,
-                              note="right (not redrawn here; `pytest` saves it in your figures/ folder)")
+                              note=t("right (not redrawn here; `pytest` saves it in your figures/ folder)"))
         try:
             key = json.dumps(summary, separators=(",", ":"), allow_nan=False)
         except (TypeError, ValueError, RecursionError):
@@ -177,7 +179,8 @@ class FigureSaver:
                 png = self._render(summary)
             except Exception as exc:  # noqa: BLE001 - FigureDataError, or anything odd from matplotlib
                 reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
-                return FigureFile(test.function, test.name, note=f"your figure could not be drawn ({reason})")
+                return FigureFile(test.function, test.name,
+                                  note=t("your figure could not be drawn ({reason})", reason=reason))
             if key is not None:
                 self._cache[key] = png
                 if len(self._cache) > CACHE_SIZE:

@@ -63,6 +63,8 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from grader.i18n import t
+
 MAX_NOTEBOOK_BYTES = 5 * 2**20
 MAX_CODE_CHARS = 2**18  # code in all code cells (a full nbgrader notebook of this course has ~40 000)
 SAFE_BUILTINS = frozenset({"abs", "bool", "complex", "dict", "float", "frozenset", "int", "len", "list",
@@ -79,11 +81,12 @@ class NotebookModules:
 
     sources: dict[str, str] = field(default_factory=dict)  # module -> Python source
     origins: dict[str, str] = field(default_factory=dict)  # "module.function" -> "x.ipynb, cell 7"
-    notes: list[str] = field(default_factory=list)          # plain words, for the student
+    notes: list[str] = field(default_factory=list)          # plain words, for the student (course language)
 
 
 class NotebookError(ValueError):
-    """The file cannot be read as a notebook (not JSON, not a notebook, too large): one plain line."""
+    """The file cannot be read as a notebook (not JSON, not a notebook, too large): one plain
+    line for the student, in the course's language."""
 
 
 def looks_like_notebook(name: str) -> bool:
@@ -136,21 +139,24 @@ def read_notebook(data: bytes, name: str, modules: Mapping[str, Iterable[str]], 
 def _code_cells(data: bytes, label: str, max_bytes: int) -> list[_Cell]:
     """The notebook's code cells with their nbgrader role; NotebookError if it is no notebook."""
     if len(data) > max_bytes:
-        raise NotebookError(f"{label} is {len(data) / 2**20:.1f} MB, over the {max_bytes / 2**20:g} MB "
-                            "limit for a notebook; clear its outputs (Edit > Clear all outputs) and save it again")
+        raise NotebookError(t("{name} is {size} MB, over the {limit} MB limit for a notebook; clear its outputs "
+                              "(Edit > Clear all outputs) and save it again", name=label,
+                              size=f"{len(data) / 2**20:.1f}", limit=f"{max_bytes / 2**20:g}"))
     try:
         nb = json.loads(data.decode("utf-8-sig"), parse_int=_small_int)
     except UnicodeDecodeError:
-        raise NotebookError(f"{label} is not a Jupyter notebook: it is not UTF-8 text") from None
+        raise NotebookError(t("{name} is not a Jupyter notebook: it is not UTF-8 text", name=label)) from None
     except json.JSONDecodeError as exc:
-        raise NotebookError(f"{label} is not a Jupyter notebook: it is not valid JSON "
-                            f"(line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+        raise NotebookError(t("{name} is not a Jupyter notebook: it is not valid JSON "
+                              "(line {line}, column {column}: {error})", name=label, line=exc.lineno,
+                              column=exc.colno, error=exc.msg)) from None
     except RecursionError:
-        raise NotebookError(f"{label} is not a Jupyter notebook: its JSON is nested too deeply") from None
+        raise NotebookError(t("{name} is not a Jupyter notebook: its JSON is nested too deeply",
+                              name=label)) from None
     except ValueError:
-        raise NotebookError(f"{label} is not a Jupyter notebook: it is not valid JSON") from None
+        raise NotebookError(t("{name} is not a Jupyter notebook: it is not valid JSON", name=label)) from None
     if not isinstance(nb, dict):
-        raise NotebookError(f"{label} is JSON but not a Jupyter notebook (no cells)")
+        raise NotebookError(t("{name} is JSON but not a Jupyter notebook (no cells)", name=label))
     version = nb.get("nbformat")
     if isinstance(nb.get("cells"), list):  # nbformat 4
         raw, key = nb["cells"], "source"
@@ -159,10 +165,10 @@ def _code_cells(data: bytes, label: str, max_bytes: int) -> list[_Cell]:
                for c in ws["cells"]]
         key = "input"
     elif isinstance(version, int) and not 3 <= version <= 4:
-        raise NotebookError(f"{label} is a notebook in format {version}, which cannot be read; "
-                            "save it from a current Jupyter or Colab")
+        raise NotebookError(t("{name} is a notebook in format {version}, which cannot be read; "
+                              "save it from a current Jupyter or Colab", name=label, version=version))
     else:
-        raise NotebookError(f"{label} is JSON but not a Jupyter notebook (no cells)")
+        raise NotebookError(t("{name} is JSON but not a Jupyter notebook (no cells)", name=label))
     cells: list[_Cell] = []
     for number, cell in enumerate(raw, 1):
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
@@ -180,7 +186,8 @@ def _code_cells(data: bytes, label: str, max_bytes: int) -> list[_Cell]:
                 else "locked" if nbg.get("locked") is True and not solution else "code")
         cells.append(_Cell(number, source, role))
     if sum(len(c.source or "") for c in cells) > MAX_CODE_CHARS:  # parsing costs ~100x the text in memory
-        raise NotebookError(f"{label} has more than {MAX_CODE_CHARS:,} characters of code; it is not read")
+        raise NotebookError(t("{name} has more than {count} characters of code; it is not read", name=label,
+                              count=f"{MAX_CODE_CHARS:,}"))
     return cells
 
 
@@ -210,15 +217,16 @@ def _drop_magics(source: str) -> tuple[str, int, str | None]:
 
 
 def _parse(source: str) -> ast.Module | str:
-    """The cell's syntax tree, or why it does not parse (one line)."""
+    """The cell's syntax tree, or why it does not parse (one line, in the course's language;
+    Python's own message stays as Python words it)."""
     try:
         return ast.parse(source)
     except SyntaxError as exc:
-        return f"line {exc.lineno}: {exc.msg}"
+        return t("line {line}: {error}", line=exc.lineno, error=exc.msg)
     except ValueError as exc:  # e.g. a null byte
         return str(exc)
     except (RecursionError, MemoryError):
-        return "it is nested too deeply"
+        return t("it is nested too deeply")
 
 
 def _segment(lines: list[bytes], node: ast.stmt) -> str:
@@ -286,10 +294,10 @@ def _cells(numbers: list[int]) -> str:
     """Cell numbers in words: "cell 3", "cells 3 and 8", "cells 1, 2, ..., 8 and 4 more"."""
     shown = [str(n) for n in numbers[:_LISTED]]
     if len(numbers) > _LISTED:
-        return f"cells {', '.join(shown)} and {len(numbers) - _LISTED} more"
+        return t("cells {numbers} and {count} more", numbers=", ".join(shown), count=len(numbers) - _LISTED)
     if len(shown) == 1:
-        return f"cell {shown[0]}"
-    return f"cells {', '.join(shown[:-1])} and {shown[-1]}"
+        return t("cell {number}", number=shown[0])
+    return t("cells {numbers} and {last}", numbers=", ".join(shown[:-1]), last=shown[-1])
 
 
 class _Reader:
@@ -406,53 +414,73 @@ class _Reader:
                live: list[bool], unset: dict[str, set[str]]) -> None:
         notes = out.notes
         if self.magics:
-            notes.append(f"Left out {self.magics} IPython line{'s' if self.magics != 1 else ''} "
-                         "(%magic, !shell, get_ipython() or ? help): they are not Python.")
+            notes.append(t("Left out {count} IPython line (%magic, !shell, get_ipython() or ? help): "
+                           "they are not Python.", count=self.magics) if self.magics == 1 else
+                         t("Left out {count} IPython lines (%magic, !shell, get_ipython() or ? help): "
+                           "they are not Python.", count=self.magics))
         dropped = list(dict.fromkeys(self.notebook_imports))
         if dropped:
-            more = f" (and {len(dropped) - 3} more)" if len(dropped) > 3 else ""
-            notes.append(f"Left out {'; '.join(t[:80] for t in dropped[:3])}{more}: "
-                         "these modules exist only inside Jupyter or Colab.")
+            imports = "; ".join(text[:80] for text in dropped[:3])
+            notes.append(t("Left out {imports} (and {count} more): these modules exist only inside Jupyter "
+                           "or Colab.", imports=imports, count=len(dropped) - 3) if len(dropped) > 3 else
+                         t("Left out {imports}: these modules exist only inside Jupyter or Colab.", imports=imports))
         for number, magic in self.cell_magics[:_LISTED]:
-            notes.append(f"Cell {number} starts with the cell magic {magic[:40]}, so the whole cell was left out.")
+            notes.append(t("Cell {number} starts with the cell magic {magic}, so the whole cell was left out.",
+                           number=number, magic=magic[:40]))
         if len(self.cell_magics) > _LISTED:
-            notes.append(f"{len(self.cell_magics) - _LISTED} more cells with cell magics were left out.")
+            notes.append(t("{count} more cells with cell magics were left out.",
+                           count=len(self.cell_magics) - _LISTED))
         if self.skipped:
-            notes.append(f"Code outside functions in {_cells(self.skipped)} is not run when grading "
-                         "(calls, prints, plots, loops, asserts): only imports, definitions and constants are used.")
+            notes.append(t("Code outside functions in {cells} is not run when grading (calls, prints, plots, "
+                           "loops, asserts): only imports, definitions and constants are used.",
+                           cells=_cells(self.skipped)))
         if self.tests:
-            notes.append(f"The notebook's {self.tests} nbgrader test cell{'s' if self.tests != 1 else ''} "
-                         "were left out: the grader runs its own tests.")
+            notes.append(t("The notebook's {count} nbgrader test cell were left out: the grader runs its own "
+                           "tests.", count=self.tests) if self.tests == 1 else
+                         t("The notebook's {count} nbgrader test cells were left out: the grader runs its own "
+                           "tests.", count=self.tests))
         broken = [(item.cell, item.error) for item, ok in zip(self.items, live, strict=True) if item.error and not ok]
         broken = sorted(self.unparsable + broken)
         if broken:
-            first = broken[0][1] if len(broken) == 1 else f"cell {broken[0][0]}, {broken[0][1]}"
-            verb, hold, were = ("does", "holds", "it was") if len(broken) == 1 else ("do", "hold", "they were")
-            notes.append(f"{_cells([n for n, _ in broken]).capitalize()} {verb} not parse as Python ({first}) "
-                         f"and {hold} no exercise function that counts, so {were} left out.")
+            cells = _cells([n for n, _ in broken]).capitalize()
+            if len(broken) == 1:
+                notes.append(t("{cells} does not parse as Python ({error}) and holds no exercise function that "
+                               "counts, so it was left out.", cells=cells, error=broken[0][1]))
+            else:
+                first = t("cell {number}, {error}", number=broken[0][0], error=broken[0][1])
+                notes.append(t("{cells} do not parse as Python ({error}) and hold no exercise function that "
+                               "counts, so they were left out.", cells=cells, error=first))
         for item, ok in zip(self.items, live, strict=True):
             if item.error and ok:
                 fns = ", ".join(n for n in item.names if n in self.owned)
-                notes.append(f"Cell {item.cell} does not parse as Python ({item.error}); it holds your {fns}, "
-                             "so it is used as it is and its module reports that error.")
+                notes.append(t("Cell {number} does not parse as Python ({error}); it holds your {functions}, "
+                               "so it is used as it is and its module reports that error.",
+                               number=item.cell, error=item.error, functions=fns))
         if self.unreadable:
-            notes.append(f"{_cells(self.unreadable).capitalize()} could not be read and "
-                         f"{'was' if len(self.unreadable) == 1 else 'were'} left out.")
+            cells = _cells(self.unreadable).capitalize()
+            notes.append(t("{cells} could not be read and was left out.", cells=cells) if len(self.unreadable) == 1
+                         else t("{cells} could not be read and were left out.", cells=cells))
         defined_in: dict[str, list[int]] = {}
         for item in self.items:
             for f in item.names:
                 if item.is_def and f in self.owned and item.cell not in defined_in.setdefault(f, [])[-1:]:
                     defined_in[f].append(item.cell)
-        for f, cells in defined_in.items():
-            if len(cells) > 1:
-                notes.append(f"{f} is defined in {_cells(cells)}; the last definition (cell {cells[-1]}) is used, "
-                             "as when the notebook runs top to bottom.")
+        for f, cells_of in defined_in.items():
+            if len(cells_of) > 1:
+                notes.append(t("{function} is defined in {cells}; the last definition (cell {number}) is used, "
+                               "as when the notebook runs top to bottom.",
+                               function=f, cells=_cells(cells_of), number=cells_of[-1]))
         for name in sorted(unset)[:_LISTED]:
             users = ", ".join(sorted(unset[name])[:3])
-            notes.append(f"{users} use{'s' if len(unset[name]) == 1 else ''} {name}, which only code outside "
-                         f"functions sets (cell {self.set_by_skipped[name]}); that code is not run when grading, "
-                         f"so {name} will be undefined: make it a constant or compute it inside the function.")
+            values = {"users": users, "name": name, "number": self.set_by_skipped[name]}
+            notes.append(t("{users} uses {name}, which only code outside functions sets (cell {number}); that "
+                           "code is not run when grading, so {name} will be undefined: make it a constant or "
+                           "compute it inside the function.", **values) if len(unset[name]) == 1 else
+                         t("{users} use {name}, which only code outside functions sets (cell {number}); that "
+                           "code is not run when grading, so {name} will be undefined: make it a constant or "
+                           "compute it inside the function.", **values))
         if not out.sources:
             wanted = [f for fs in targets.values() for f in fs]
             shown = ", ".join(wanted[:6]) + (", ..." if len(wanted) > 6 else "")
-            notes.append(f"{self.label} defines none of the exercise functions ({shown}).")
+            notes.append(t("{notebook} defines none of the exercise functions ({functions}).",
+                           notebook=self.label, functions=shown))

@@ -24,6 +24,7 @@ from grader.config import Course
 from grader.discovery import Submission, discovering
 from grader.errors import InputError
 from grader.fsutil import atomic_write, is_inside
+from grader.i18n import t
 from grader.plan import Plan, build_plan
 from grader.progress import Progress
 from grader.sandbox import RawResult, SandboxPool
@@ -104,9 +105,11 @@ class ClassGrader:
             return self._write_student(sub, result, self.figures.save(sub.file_id, raw.outcomes, result))
         except (ArithmeticError, ValueError, TypeError, LookupError, RecursionError, MemoryError,
                 AttributeError, AssertionError) as exc:
-            why = f"the grader could not score this submission ({type(exc).__name__})"
-            if notes is not None:
-                notes.append(f"{sub.student_id}: {why}: {str(exc)[:200]}")
+            name = type(exc).__name__
+            if notes is not None:  # the instructor's terminal: English
+                notes.append(f"{sub.student_id}: the grader could not score this submission ({name}): "
+                             f"{str(exc)[:200]}")
+            why = t("the grader could not score this submission ({error})", error=name)  # the student's words
             failed = RawResult.failure(len(self.plan.calls), why)
             result = self._result(sub, failed)
             result.status = "error"

@@ -10,6 +10,10 @@ Folders: symlinks are reported and never followed (files are opened with
 O_NOFOLLOW), fifos and devices are never opened, and depth and count are capped.
 
 Both produce a :class:`Listing` of :class:`File` objects that discovery chooses from.
+
+Words: a :class:`Listing`'s problem lines and :meth:`Refused.about` are for the student,
+in the course's language (:mod:`grader.i18n`); ``str()`` of a :class:`Refused` and
+:func:`ignored_line` stay English, for the instructor's terminal and one-line errors.
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import BinaryIO
+
+from grader.i18n import t
 
 MAX_MEMBERS = 10_000          # files in one student's entry (zip, part of a bulk zip, or folder)
 MAX_DEPTH = 6                 # folder levels searched inside one student's entry
@@ -44,13 +50,52 @@ _NO_FOLLOW = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOC
 class Refused(Exception):
     """A zip, a zip member or a file cannot be used.
 
-    ``str()`` is a plain-words predicate to follow the item's name, e.g.
-    ``f"{name} {exc}"`` -> "bob.zip would expand to more than 50 MB; not opened".
+    ``str()`` is a plain-words English predicate to follow the item's name, e.g.
+    ``f"{name} {exc}"`` -> "bob.zip would expand to more than 50 MB; not opened" (for the
+    instructor's terminal and errors); :meth:`about` is that whole sentence in the course's
+    language, for the student. ``why`` is the predicate with named placeholders filled
+    from ``values``; each one the grader raises has its sentence in :data:`_SENTENCES`.
     """
+
+    def __init__(self, why: str, **values: object) -> None:
+        super().__init__(why.format(**values) if values else why)
+        self.why, self.values = why, values
+
+    def about(self, name: str) -> str:
+        """"<name> <why>" as one sentence in the course's language."""
+        sentence = _SENTENCES.get(self.why)
+        return sentence(name=name, **self.values) if sentence else f"{name} {self}"
 
 
 class TooLarge(Refused):
     """The item holds more bytes than the caller's limit allows."""
+
+
+# Refused's predicates (English, the keys) -> the whole sentence in the course's language.
+_SENTENCES: dict[str, Callable[..., str]] = {
+    "is corrupt or not a zip file; not opened":
+        lambda **v: t("{name} is corrupt or not a zip file; not opened", **v),
+    "has more than {count} Python files; not opened":
+        lambda **v: t("{name} has more than {count} Python files; not opened", **v),
+    "would expand to more than {size} of Python files; not opened":
+        lambda **v: t("{name} would expand to more than {size} of Python files; not opened", **v),
+    "is password-protected; not opened (upload it without a password)":
+        lambda **v: t("{name} is password-protected; not opened (upload it without a password)", **v),
+    "uses a compression method the grader does not read; re-zip it normally":
+        lambda **v: t("{name} uses a compression method the grader does not read; re-zip it normally", **v),
+    "is password-protected in the zip":
+        lambda **v: t("{name} is password-protected in the zip", **v),
+    "could not be read from the zip (the entry is corrupt)":
+        lambda **v: t("{name} could not be read from the zip (the entry is corrupt)", **v),
+    "was not read: its zip would expand to more than {size}":
+        lambda **v: t("{name} was not read: its zip would expand to more than {size}", **v),
+    "is larger than {size}":
+        lambda **v: t("{name} is larger than {size}", **v),
+    "is not a regular file":
+        lambda **v: t("{name} is not a regular file", **v),
+    "could not be read ({reason})":
+        lambda **v: t("{name} could not be read ({reason})", **v),
+}
 
 
 def size_text(n: int) -> str:
@@ -109,9 +154,9 @@ def check_limits(infos: list[zipfile.ZipInfo], max_bytes: int) -> None:
     the members that may be read; the rest (a 78 MB virtualenv, a data file) never counts."""
     wanted = [i for i in infos if not i.is_dir() and may_be_read(i.filename)]
     if len(wanted) > MAX_MEMBERS:
-        raise Refused(f"has more than {MAX_MEMBERS:,} Python files; not opened")
+        raise Refused("has more than {count} Python files; not opened", count=f"{MAX_MEMBERS:,}")
     if sum(i.file_size for i in wanted if not i.filename.lower().endswith(".zip")) > max_bytes:
-        raise Refused(f"would expand to more than {size_text(max_bytes)} of Python files; not opened")
+        raise Refused("would expand to more than {size} of Python files; not opened", size=size_text(max_bytes))
     if any(i.flag_bits & 0x1 for i in wanted):
         raise Refused("is password-protected; not opened (upload it without a password)")
 
@@ -145,9 +190,9 @@ class ZipReader:
 
     def _too_large(self, limit: int) -> TooLarge:
         if self.remaining < limit:
-            return TooLarge("was not read: its zip would expand to more than "
-                            f"{size_text(self.max_bytes)}")
-        return TooLarge(f"is larger than {size_text(limit)}")
+            return TooLarge("was not read: its zip would expand to more than {size}",
+                            size=size_text(self.max_bytes))
+        return TooLarge("is larger than {size}", size=size_text(limit))
 
 
 @dataclass
@@ -178,9 +223,16 @@ def skip_kind(name: str, is_dir: bool) -> str | None:
 
 
 def ignored_line(what: str, names: list[str]) -> str:
-    """"ignored <what>: a, b, c and 2 more": one bounded line for many similar items."""
+    """"ignored <what>: a, b, c and 2 more": one bounded line for many similar items (English,
+    for the instructor's terminal; a student's lines are worded whole, with :func:`listed`)."""
     shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
     return f"ignored {what}: {shown}"
+
+
+def listed(names: list[str]) -> str:
+    """"a, b, c" or "a, b, c and 2 more" in the course's language: a bounded list of names."""
+    shown = ", ".join(names[:3])
+    return t("{names} and {count} more", names=shown, count=len(names) - 3) if len(names) > 3 else shown
 
 
 def read_file(path: Path, limit: int) -> bytes:
@@ -192,9 +244,9 @@ def read_file(path: Path, limit: int) -> bytes:
                 raise Refused("is not a regular file")
             data = f.read(limit + 1)
     except OSError as exc:
-        raise Refused(f"could not be read ({exc.strerror})") from None
+        raise Refused("could not be read ({reason})", reason=exc.strerror) from None
     if len(data) > limit:
-        raise TooLarge(f"is larger than {size_text(limit)}")
+        raise TooLarge("is larger than {size}", size=size_text(limit))
     return data
 
 
@@ -206,7 +258,7 @@ def open_zip_path(path: Path, stack: ExitStack, follow: bool = False) -> zipfile
         if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
             raise Refused("is not a regular file")
     except OSError as exc:
-        raise Refused(f"could not be read ({exc.strerror})") from None
+        raise Refused("could not be read ({reason})", reason=exc.strerror) from None
     return stack.enter_context(open_zip(f))
 
 
@@ -225,12 +277,14 @@ def list_folder(root: Path) -> Listing:
                 children = sorted(it, key=lambda e: e.name)
         except OSError as exc:
             where = "/".join(rel) or "."
-            out.problems.append(f"could not open the folder {where} ({exc.strerror})")
+            out.problems.append(t("could not open the folder {folder} ({reason})", folder=where,
+                                  reason=exc.strerror))
             continue
         for e in children:
             seen += 1
             if seen > MAX_MEMBERS:
-                out.problems.append(f"stopped looking after {MAX_MEMBERS:,} files and folders")
+                out.problems.append(t("stopped looking after {count} files and folders",
+                                      count=f"{MAX_MEMBERS:,}"))
                 return out
             parts = rel + (e.name,)
             label = "/".join(parts)
@@ -248,10 +302,13 @@ def list_folder(root: Path) -> Listing:
                 special.append(label)
             else:
                 out.files.append(File(parts, label, partial(read_file, Path(e.path))))
-    out.problems += [ignored_line(what, names) for what, names in (
-        ("symbolic links (links are never followed)", links),
-        ("special files that are not regular files", special),
-        (f"folders nested more than {MAX_DEPTH} levels deep", deep)) if names]
+    if links:
+        out.problems.append(t("ignored symbolic links (links are never followed): {files}", files=listed(links)))
+    if special:
+        out.problems.append(t("ignored special files that are not regular files: {files}", files=listed(special)))
+    if deep:
+        out.problems.append(t("ignored folders nested more than {depth} levels deep: {files}",
+                              depth=MAX_DEPTH, files=listed(deep)))
     return out
 
 
@@ -281,8 +338,12 @@ def list_zip(reader: ZipReader, infos: list[zipfile.ZipInfo], *, strip: int = 0,
         else:
             out.files.append(File(under + parts, label + "/".join(parts),
                                   partial(reader.read, info)))
-    out.problems += [ignored_line(what, names) for what, names in (
-        ("zip entries whose paths point outside the zip", outside),
-        ("symbolic links stored in the zip", links),
-        (f"zip entries nested more than {MAX_DEPTH} folders deep", deep)) if names]
+    if outside:
+        out.problems.append(t("ignored zip entries whose paths point outside the zip: {files}",
+                              files=listed(outside)))
+    if links:
+        out.problems.append(t("ignored symbolic links stored in the zip: {files}", files=listed(links)))
+    if deep:
+        out.problems.append(t("ignored zip entries nested more than {depth} folders deep: {files}",
+                              depth=MAX_DEPTH, files=listed(deep)))
     return out

@@ -268,7 +268,7 @@ def test_a_known_mistake_is_reported_in_japanese(copy: Path) -> None:
         i18n.set_language("en")
     assert _section(out, "losses.sse: small example") == [
         f"losses.sse: small example: {reason}",
-        "  入力:     y=[3, -0.5, 2, 7] (a list), y_hat=[2.5, 0, 2, 8] (a list)",
+        "  入力:     y=[3, -0.5, 2, 7] (list 型), y_hat=[2.5, 0, 2, 8] (list 型)",
         "  期待値:   1.5",
         "  返り値:   0.375",
         f"  ヒント:   {i18n.load('ja').gettext(mistake.hint)}",  # the hint in Japanese (mistakes.po)

@@ -8,12 +8,14 @@ import numpy as np
 
 from grader.cases import Call, Test
 from grader.checks import show
+from grader.i18n import _
 from grader.probes import describe
 from grader.wire import Fn
 
 
 def describe_args(params: list[str], args: tuple[Any, ...], kwargs: tuple[tuple[str, Any], ...]) -> str:
-    """``y=[1, 2], y_hat=[1, 3]``: the inputs in plain words."""
+    """``y=[1, 2], y_hat=[1, 3]``: the inputs in plain words (a list's or tuple's kind in the
+    course's language, as set when the suite is imported)."""
     parts = []
     for name, value in [*zip(params, args, strict=False), *kwargs]:
         if isinstance(value, Fn):
@@ -21,9 +23,9 @@ def describe_args(params: list[str], args: tuple[Any, ...], kwargs: tuple[tuple[
         else:
             kind = ""
             if isinstance(value, list):
-                kind = " (a list)"
+                kind = " " + _("(a list)")
             elif isinstance(value, tuple):
-                kind = " (a tuple)"
+                kind = " " + _("(a tuple)")
             parts.append(f"{name}={show(value, limit=6)}{kind}")
     return ", ".join(parts)
 
