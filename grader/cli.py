@@ -262,7 +262,7 @@ def cmd_nbgrader(args: argparse.Namespace) -> int:
 
     if importlib.util.find_spec("nbgrader") is None:  # before anything else: the command cannot run
         raise NbgraderMissing()
-    return plugins_cli.run_nbgrader(args, _course(args.course, args.assignment))
+    return plugins_cli.run_nbgrader(args, _with_language(_course(args.course, args.assignment), None))
 
 
 def cmd_gradescope(args: argparse.Namespace) -> int:

@@ -121,6 +121,13 @@ def translate(text: str) -> str:
     return _current[0].gettext(text)
 
 
+def display_name(name: str) -> str:
+    """A test's name as people read it: ``module.function: label`` with the label in the current
+    language (``titles.po``). Display only: the name itself stays the test's identifier."""
+    function, sep, label = name.partition(": ")
+    return f"{function}{sep}{translate(label)}" if sep else name
+
+
 def placeholders(message: str) -> set[str]:
     """The named placeholders of a message (``{points}``, ``{name!r}``, ``{x:.2f}``)."""
     return set(_PLACEHOLDER.findall(message))

@@ -63,6 +63,7 @@ from grader import probes
 from grader.cases import Test
 from grader.config import Course
 from grader.errors import GraderError
+from grader.i18n import _, language, t
 from grader.wire import Fn
 
 CONFIG_MARKER = "# Written by `grader nbgrader` from course.yml: delete this line to keep your own edits."
@@ -201,7 +202,7 @@ def layout(course: Course, tests: list[Test] | None = None) -> dict[str, list[Fu
                 raise ExportError(f"{module}: function {function} clashes with a notebook cell id")
             taken.add(answer)
             mine: list[TestCell] = []
-            for test in (t for t in tests if t.function == f"{module}.{function}"):
+            for test in (c for c in tests if c.function == f"{module}.{function}"):
                 label = test.name.split(": ", 1)[-1]
                 base = f"test_{function}-{_slug(label)}"
                 gid, n = base, 2
@@ -506,21 +507,54 @@ def check(kind, fn, args, kwargs=None, expected=None, rtol=RTOL, atol=ATOL):
 '''.strip("\n")
 
 
+# The messages of CHECK_HELPERS a student sees when a test cell fails: (msgid, values). Each
+# value is the f-string expression that fills the placeholder, so t() gives the f-string's text.
+_CHECK_MESSAGES: tuple[tuple[str, dict[str, str]], ...] = (
+    ("it changed its input argument #{n}; work on a copy", {"n": "{i + 1}"}),
+    ("None (is a `return` missing?)", {}),
+    ("returned {what}, which is not a number or an array of numbers", {"what": "{what}"}),
+    ("the result contains NaN or infinity", {}),
+    ("an array of shape {shape}", {"shape": "{expected}"}),
+    ("{count} numbers", {"count": "{expected}"}),
+    ("a single number", {}),
+    ("expected {want}, got {got}", {"want": "{want}", "got": "{getattr(result, 'shape', type(result).__name__)}"}),
+    ("returned an empty result", {}),
+    ("returned {got} values where {expected} were expected", {"got": "{got.size}", "expected": "{want.size}"}),
+    # the English f-string is split over two lines; the break goes with {expected}
+    ("{bad} of {total} values are wrong: expected {expected}, got {got}",
+     {"bad": "{int(bad.sum())}", "total": "{want.size}",
+      "expected": '"\n                          f"{np.array2string(want, precision=6)}',
+      "got": "{np.array2string(got, precision=6)}"}),
+)
+
+
+def check_helpers() -> str:
+    """:data:`CHECK_HELPERS` with the messages a failed test shows in the current language."""
+    cut = CHECK_HELPERS.index('    name = getattr(fn, "__name__"')  # the code after check()'s docstring
+    head, text = CHECK_HELPERS[:cut], CHECK_HELPERS[cut:]
+    for msgid, values in _CHECK_MESSAGES:
+        english = msgid.format(**values)
+        assert english in text, msgid  # a message changed in CHECK_HELPERS but not here
+        text = text.replace(english, t(msgid, **values))
+    return head + text
+
+
 def _setup_source(course: Course, module: str, src: _ModuleSource, probe_names: list[str]) -> str:
     base = ["import contextlib", "import copy", "import io", "import math", "import warnings", "",
             "import numpy as np"]
     imports = [s for s in src.setup if s.startswith(("import ", "from ")) and s not in base]
     others = [s for s in src.setup if not s.startswith(("import ", "from "))]
-    head = "# Setup (read-only): run this cell first; it is the same in every copy of the notebook."
+    head = "# " + _("Setup (read-only): run this cell first; it is the same in every copy of the notebook.")
     if any(f.startswith(module + ".") for f in not_exported(course)):  # a module of figures
         head += "\n%matplotlib inline"
     parts = [head + "\n" + "\n".join(base + imports)]
     if others:
         parts.append("\n".join(others))
-    parts.append(f"RTOL, ATOL = {course.rtol!r}, {course.atol!r}  # how close a number must be (course.yml)")
+    parts.append(f"RTOL, ATOL = {course.rtol!r}, {course.atol!r}  # "
+                 + _("how close a number must be (course.yml)"))
     for name in probe_names:
         parts.append(textwrap.dedent(inspect.getsource(probes.PROBES[name])).strip())
-    parts.append(CHECK_HELPERS)
+    parts.append(check_helpers())
     return "\n\n\n".join(p.strip("\n") for p in parts) + "\n"
 
 
@@ -578,12 +612,14 @@ def grade_cell_source(test: Test, expected: Any, course: Course, public_values: 
         compile(c, test.name, "exec")  # a rendering bug must fail here, not in nbgrader
     if not test.public:
         body = f"{gate}\n{code}" if gate else code
-        return f"# Hidden test: {label} (it runs when your work is graded)\n{BEGIN_HIDDEN}\n{body}\n{END_HIDDEN}"
+        title = t("Hidden test: {label} (it runs when your work is graded)", label=label)
+        return f"# {title}\n{BEGIN_HIDDEN}\n{body}\n{END_HIDDEN}"
     if not gate:
-        return f"# Test: {label}\n{code}"
+        return f"# {t('Test: {label}', label=label)}\n{code}"
     if _call_key(test) in public_values:
-        return f"# Test: {label} (needs the right value as well)\n{gate}\n{code}"
-    return (f"# Test: {label}\n# When graded, this test also needs the right value (that check is hidden).\n"
+        return f"# {t('Test: {label} (needs the right value as well)', label=label)}\n{gate}\n{code}"
+    note = _("When graded, this test also needs the right value (that check is hidden).")
+    return (f"# {t('Test: {label}', label=label)}\n# {note}\n"
             f"{BEGIN_HIDDEN}\n{gate}\n{END_HIDDEN}\n{code}")
 
 
@@ -597,76 +633,110 @@ def _meta(grade_id: str, *, grade: bool = False, solution: bool = False, locked:
 
 
 def _module_intro(module: str) -> str:
-    """The notebook's opening paragraph: the module's ``INTRO`` (in its suite), if it has one."""
+    """The notebook's opening paragraph: the module's ``INTRO`` (in its suite), if it has one.
+
+    In another language, the suite's ``INTRO_<LANG>`` (``INTRO_JA``), else the module
+    docstring of that language's docstrings file (``""`` in
+    ``grader/locale/<lang>/docstrings/<module>.yaml``), else nothing."""
     from grader.suites import suite
 
-    return str(getattr(suite(module), "INTRO", "") or "")
+    lang = language()
+    if lang == "en":
+        return str(getattr(suite(module), "INTRO", "") or "")
+    own = str(getattr(suite(module), f"INTRO_{lang.upper()}", "") or "")
+    return own or _docstrings(module).get("", "")
+
+
+def _docstrings(module: str) -> dict[str, str]:
+    """The current language's docstrings of ``module`` (empty in English or without a file),
+    unwrapped (:func:`_unwrap`)."""
+    from grader import stubgen
+
+    if language() == "en":
+        return {}
+    return {k: _unwrap(v) for k, v in stubgen.load_docstrings(language(), module).items()}
+
+
+def _unwrap(text: str) -> str:
+    """Each paragraph of ``text`` on one line (paragraphs stay apart): a line break between two
+    non-ASCII characters (Japanese) goes, any other becomes a space."""
+    paragraphs = [p for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
+    return "\n\n".join(" ".join(re.sub(r"(?<=[^\x00-\x7f])[ \t]*\n\s*(?=[^\x00-\x7f])", "", p).split())
+                       for p in paragraphs)
 
 
 def _first_sentence(doc: str) -> str:
     text = " ".join((doc or "").strip().split("\n\n")[0].split())
+    if text and language() == "ja":  # a Japanese docstring's first sentence ends at "。"
+        return text.split("。")[0].rstrip("。") + "。"
     return text.split(". ")[0].rstrip(".") + "." if text else ""
 
 
 def _intro(course: Course, module: str, src: _ModuleSource, cells: list[FunctionCells],
            drawn: list[str] | None = None) -> str:
     drawn = drawn or []
-    topic = _module_intro(module) or " ".join(src.doc.split()) or f"The `{module}` exercises."
+    docs = _docstrings(module)
+    topic = _module_intro(module) or " ".join(src.doc.split()) or t("The `{module}` exercises.", module=module)
+
+    def summary(fn: str) -> str:
+        return _first_sentence(docs.get(fn) or ast.get_docstring(src.graded[fn]) or "")
+
     items = []
     for fc in cells:
         node = src.graded[fc.function]
         items.append(f"- `{fc.function}({ast.unparse(node.args)})` ({_points(course.modules[module][fc.function])}): "
-                     f"{_first_sentence(ast.get_docstring(node) or '')}")
+                     f"{summary(fc.function)}")
     for fn in drawn:
         node = src.graded[fn]
-        items.append(f"- `{fn}({ast.unparse(node.args)})` ({_points(course.modules[module][fn])}, "
-                     f"graded by the course's own grader from the figure): "
-                     f"{_first_sentence(ast.get_docstring(node) or '')}")
+        graded = t("{points}, graded by the course's own grader from the figure",
+                   points=_points(course.modules[module][fn]))
+        items.append(f"- `{fn}({ast.unparse(node.args)})` ({graded}): {summary(fn)}")
     total = _points(sum(course.modules[module][fc.function] for fc in cells))
     if drawn:
         figures = _points(sum(course.modules[module][fn] for fn in drawn))
-        total = f"{total} here, {figures} graded from figures" if cells else f"{figures}, graded from figures"
+        total = (t("{total} here, {figures} graded from figures", total=total, figures=figures) if cells
+                 else t("{figures}, graded from figures", figures=figures))
     left_out = [f for f in course.modules[module]
                 if f not in {fc.function for fc in cells} and f not in drawn]
     if left_out:
         names = ", ".join(f"`{f}`" for f in left_out)
-        items.append(f"- Not in this notebook: {names} (graded by the course's own grader).")
+        items.append("- " + t("Not in this notebook: {names} (graded by the course's own grader).", names=names))
     return "\n".join([
         f"# {course.title}: `{module}`",
         "",
         topic,
         "",
-        f"## What you write ({total})",
+        "## " + t("What you write ({total})", total=total),
         "",
         *items,
         "",
-        "## How this notebook is graded",
+        "## " + _("How this notebook is graded"),
         "",
-        "Run the setup cell first, then fill in each function where it says `YOUR CODE HERE` "
-        "(keep its name and parameters).",
+        _("Run the setup cell first, then fill in each function where it says `YOUR CODE HERE` "
+          "(keep its name and parameters)."),
         *([] if not cells else [
-            "After each function come its test cells: visible ones "
-            "show their inputs and expected results, so you can run them yourself; *hidden* ones show "
-            "only their title and run when your work is graded. Each test cell is worth a share of its "
-            "function's points, earned when its check holds: the numbers agree with the reference within "
-            f"`atol + rtol * |expected|` (rtol={course.rtol:g}, atol={course.atol:g}), are finite real "
-            "numbers (not booleans or `None`), and come in the right number. A shape test or a "
-            "leaves-its-inputs-alone test also needs the right value. Do not redefine `check` or other "
-            "names from the setup cell.",
+            t("After each function come its test cells: visible ones "
+              "show their inputs and expected results, so you can run them yourself; *hidden* ones show "
+              "only their title and run when your work is graded. Each test cell is worth a share of its "
+              "function's points, earned when its check holds: the numbers agree with the reference within "
+              "`atol + rtol * |expected|` (rtol={rtol}, atol={atol}), are finite real "
+              "numbers (not booleans or `None`), and come in the right number. A shape test or a "
+              "leaves-its-inputs-alone test also needs the right value. Do not redefine `check` or other "
+              "names from the setup cell.", rtol=f"{course.rtol:g}", atol=f"{course.atol:g}"),
         ]),
         *([] if not drawn else [
             "",
-            "A function that draws a figure has no test cells here: the cell after it calls it on "
-            "sample inputs and shows the figure it returns, right below. Its points are part of this "
-            "assignment's total; the course's own grader (`grader grade`) reads what that figure shows "
-            "(its points, lines, contour lines and axis labels) and records them in the gradebook "
-            "(until then nbgrader lists the answer as waiting for a grade).",
+            _("A function that draws a figure has no test cells here: the cell after it calls it on "
+              "sample inputs and shows the figure it returns, right below. Its points are part of this "
+              "assignment's total; the course's own grader (`grader grade`) reads what that figure shows "
+              "(its points, lines, contour lines and axis labels) and records them in the gradebook "
+              "(until then nbgrader lists the answer as waiting for a grade)."),
         ]),
     ])
 
 
 def _points(p: float) -> str:
-    return f"{p:g} point{'' if p == 1 else 's'}"
+    return t("{points} point", points=f"{p:g}") if p == 1 else t("{points} points", points=f"{p:g}")
 
 
 def build_notebooks(course: Course, plan: Any | None = None) -> dict[str, Any]:
@@ -718,8 +788,8 @@ def build_notebooks(course: Course, plan: Any | None = None) -> dict[str, Any]:
                 cells.append(cell)
         for function in drawn:
             points = float(course.modules[module][function])
-            head = v4.new_markdown_cell(f"## `{function}` ({_points(points)}, "
-                                        "graded from the figure by the course's grader)")
+            graded = t("{points}, graded from the figure by the course's grader", points=_points(points))
+            head = v4.new_markdown_cell(f"## `{function}` ({graded})")
             head.id = f"h-{function}"[:64]
             # A manually graded answer: nbgrader counts its points in the maximum and waits for a
             # grade, which `grader grade --gradebook` records from the figure's data.
@@ -745,7 +815,7 @@ def draw_source(tests: list[Test], module: str, function: str) -> str:
     args = [pretty(a) for a in call.args] if call else []
     args += [f"{k}={pretty(v)}" for k, v in call.kwargs] if call else []
     return "\n".join([
-        "# Your figure, drawn from sample inputs (read-only; the course's grader grades its data).",
+        "# " + _("Your figure, drawn from sample inputs (read-only; the course's grader grades its data)."),
         f"fig = {function}({', '.join(args)})",
         "fig",
     ]) + "\n"

@@ -137,6 +137,9 @@ def _case(plan: Plan, t: Test, share: float) -> dict[str, Any]:
         "name": t.name, "function": t.function, "check": t.check, "call": t.call.to_plain(),
         "what": t.what, "points": share, "rtol": rtol, "atol": atol,
     }
+    title = i18n.display_name(t.name)  # what the student reads; "name" stays the identifier (pytest -k)
+    if title != t.name:
+        case["title"] = title
     case["expected"] = encode(expected)  # a figure travels as its summary ({"$figure": ...})
     if t.check == "figure":
         return case

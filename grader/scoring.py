@@ -14,7 +14,7 @@ from grader import redact
 from grader.cases import Test
 from grader.checks import Verdict, as_numbers, identical, judge, same_arrays
 from grader.execute import Outcome
-from grader.i18n import _, translate
+from grader.i18n import _, display_name, translate
 from grader.plan import Plan
 
 TIME_LIMITS = ("wall time", "call time", "cpu time")
@@ -62,7 +62,7 @@ class TestResult:
             wide = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in label)
             return f"  {label}:{' ' * max(1, 9 - wide)}{value}"
 
-        lines = [f"{self.name}: {self.reason}"]
+        lines = [f"{display_name(self.name)}: {self.reason}"]
         if show_values and self.what:
             lines.append(line(_("input"), self.what))
         if show_values and self.expected and self.kind in ("wrong value", "wrong size", "modified input", "wrong shape"):

@@ -88,7 +88,7 @@ def test_feedback_is_in_japanese(graded) -> None:
 
     mistaken = feedback(out, "mistaken")
     assert "## 直すべきところ" in mistaken and "### `losses.sse`" in mistaken
-    assert "**losses.sse: small example** (公開テスト): 値が違います" in mistaken
+    assert "**losses.sse: 小さな例** (公開テスト): 値が違います" in mistaken
     assert "  - 期待値: `1.5`" in mistaken and "  - あなたの返り値: `0.375`" in mistaken  # values as they are
     assert "(非公開テスト): 値が違います" in mistaken
     assert "🟡 一部正解" in mistaken
@@ -114,13 +114,13 @@ def test_results_json_outputs_are_in_japanese(graded) -> None:
     data = results(out, "mistaken")
     assert data["output"].splitlines()[0] == "合計: 80.4 / 84"
     tests = {t["name"]: t for t in data["tests"]}
-    public = tests["losses.sse: small example"]["output"]
-    assert public.startswith("losses.sse: small example: 値が違います")
+    public = tests["losses.sse: 小さな例"]["output"]  # the title students read (titles.po)
+    assert public.startswith("losses.sse: 小さな例: 値が違います")
     assert "\n  入力:" in public and "\n  期待値:   1.5" in public and "\n  返り値:   0.375" in public
     assert "\n  ヒント:" in public
-    hidden = tests["losses.sse: random data"]
+    hidden = tests["losses.sse: ランダムなデータ"]
     assert hidden["visibility"] == "after_published"
-    assert hidden["output"].startswith("losses.sse: random data: 値が違います")
+    assert hidden["output"].startswith("losses.sse: ランダムなデータ: 値が違います")
     assert "期待値" not in hidden["output"] and "返り値" not in hidden["output"]  # hidden: no values
 
     broken = results(out, "broken")

@@ -267,7 +267,7 @@ def test_a_known_mistake_is_reported_in_japanese(copy: Path) -> None:
     finally:
         i18n.set_language("en")
     assert _section(out, "losses.sse: small example") == [
-        f"losses.sse: small example: {reason}",
+        f"losses.sse: 小さな例: {reason}",  # the pytest id stays English; the title is Japanese
         "  入力:     y=[3, -0.5, 2, 7] (list 型), y_hat=[2.5, 0, 2, 8] (list 型)",
         "  期待値:   1.5",
         "  返り値:   0.375",
@@ -285,7 +285,7 @@ def test_errors_and_partial_runs_are_reported_in_japanese(copy: Path) -> None:
     out = student_pytest(copy, "-k", "regression.center or losses.sse")
     report = _section(out, "regression.center: the example [2, 4, 6]")
     assert report[0].startswith(
-        "regression.center: the example [2, 4, 6]: exercises/regression.py をインポートできませんでした: SyntaxError")
+        "regression.center: 例 [2, 4, 6]: exercises/regression.py をインポートできませんでした: SyntaxError")
     assert any(line.startswith("  場所:     exercises/regression.py:") for line in report), report
     assert "公開テスト 45 件のうち 5 件だけを実行しました" in out and "次は regression.center に取り組みましょう" in out
 

@@ -76,6 +76,12 @@ class Case:
     rtol: float
     atol: float
     mistakes: tuple[tuple[str, Any], ...] = ()  # (hint, what that mistake returns here)
+    title: str = ""  # the name as the student reads it (label in the course's language); "" = the name
+
+    @property
+    def shown(self) -> str:
+        """The test's name for people; ``name`` stays the identifier (pytest ids, ``-k``)."""
+        return self.title or self.name
 
     @property
     def module(self) -> str:
@@ -120,7 +126,7 @@ class Result:
         def line(label: str, value: str) -> str:
             return f"  {ljust(labels[label], width)} {value}"
 
-        lines = [f"{self.case.name}: {self.reason}"]
+        lines = [f"{self.case.shown}: {self.reason}"]
         if self.case.what:
             lines.append(line("input", self.case.what))
         if self.expected and self.kind in ("wrong value", "wrong size", "wrong shape", "modified input"):
@@ -194,6 +200,7 @@ def load_cases(path: Path) -> list[Case]:
             args_after=c["call"]["args_after"], what=c["what"],
             expected=decode(c["expected"]), points=c["points"], rtol=c["rtol"], atol=c["atol"],
             mistakes=tuple((hint, decode(out)) for hint, out in c.get("mistakes", [])),
+            title=c.get("title", ""),
         )
         for c in data["cases"]
     ]
@@ -328,7 +335,7 @@ def run_case(case: Case) -> Result:
         return Result(case, False, "timeout", t("{function} did not return within {seconds} s (an endless "
                                                 "loop?), so the test {test} stopped it",
                                                 function=case.function, seconds=f"{CALL_SECONDS[0]:g}",
-                                                test=case.name))
+                                                test=case.shown))
     saved = ""
     if case.check == "figure":  # saved before judging: judging reads the figure, then closes it
         saved = save_figure(case, actual.value if actual.ok else None)

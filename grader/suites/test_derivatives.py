@@ -371,3 +371,11 @@ INTRO = (
     'write a numerical gradient that estimates any derivative by central differences, $(f(x+h '
     'e_i) - f(x-h e_i)) / 2h$: the standard way to check an analytic formula.'
 )
+
+INTRO_JA = (  # INTRO in Japanese (the notebooks of a `language: ja` course; glossary.tsv terms)
+    'モデルを改善するには、各予測値やパラメータが損失をどちらの向きに、どれだけ強く動かすか、'
+    'つまりその微分を知る必要があります。ここではいくつかを手で求め（予測値についての二乗誤差と'
+    '2クラス分類の交差エントロピーの微分、そして二次形式 $x^\\top A x$ の勾配。$A$ が対称でないとき'
+    'それは $(A + A^\\top)x$ です）、任意の微分を中心差分 $(f(x+h e_i) - f(x-h e_i)) / 2h$ で'
+    '見積もる数値勾配を書きます。これは解析的な式を確かめる標準的な方法です。'
+)

@@ -239,3 +239,9 @@ INTRO = (
     'again and again. You write one step, the gradient of the squared error of a linear '
     'model, and the loop that records the whole path from the starting point.'
 )
+
+INTRO_JA = (  # INTRO in Japanese (the notebooks of a `language: ja` course; glossary.tsv terms)
+    '最小値を与える式がないときは、代わりに坂を下っていきます。勾配降下法は、パラメータを損失の勾配と'
+    '逆の向きに小さな一歩（学習率）だけ動かすことを何度も繰り返します。ここでは 1 回の更新、線形モデルの'
+    '二乗誤差の勾配、そして出発点からの経路全体を記録するループを書きます。'
+)

@@ -467,3 +467,14 @@ INTRO = (
     'probabilities are clipped to $[\\varepsilon, 1-\\varepsilon]$ (`EPS`) before any '
     'logarithm.'
 )
+
+INTRO_JA = (  # INTRO in Japanese (the notebooks of a `language: ja` course; glossary.tsv terms)
+    '損失関数は「モデルがどれだけ間違っているか」を、学習で小さくしていける 1 つの数値に変えます。'
+    '回帰ではモデルは実数を予測し、すべては正解と予測値の差 $r = y - \\hat y$ から始まります。'
+    'これを二乗する損失（二乗和誤差、平均二乗誤差）は小さな外れより大きな外れをずっと重く罰し、'
+    '絶対値をとる損失（平均絶対誤差）は誤差の 1 単位をどれも同じに扱い、Huber Loss は 0 の近くでは'
+    '二次関数、遠くでは一次関数なので、少数の外れ値に支配されません。分類ではモデルは確率を予測し、'
+    '交差エントロピーは正解のクラスに与えた確率の $-\\log$ を課します。自信をもって正解すればほとんど 0、'
+    '自信をもって間違えれば際限なく大きくなります。そのため、対数をとる前に確率を '
+    '$[\\varepsilon, 1-\\varepsilon]$（`EPS`）の範囲にクリップします。'
+)

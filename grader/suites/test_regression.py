@@ -342,3 +342,10 @@ INTRO = (
     'normal equation $X^\\top X \\beta = X^\\top y$, where a leading column of ones in $X$ plays '
     'the part of the intercept.'
 )
+
+INTRO_JA = (  # INTRO in Japanese (the notebooks of a `language: ja` course; glossary.tsv terms)
+    '最小二乗法は、残差の二乗和を最も小さくする直線（または平面）を選びます。データを中心化する'
+    '（平均を引く）と最良の直線は原点を通るので、残るのは 1 つの傾きだけで、1 つの微分を 0 とおけば'
+    '求まります。切片はそのあと平均から決まります。入力が複数あると、同じ考え方が正規方程式 '
+    '$X^\\top X \\beta = X^\\top y$ になり、$X$ の先頭の 1 だけの列が切片の役割を果たします。'
+)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from grader.i18n import _, t
+from grader.i18n import _, display_name, t
 from grader.scoring import StudentResult, TestResult
 from grader.verdict import import_words
 from grader.writers.grades_csv import fmt
@@ -51,7 +51,7 @@ def visibility_label(public: bool) -> str:
 
 def _failure(test: TestResult, show_inputs: bool, show_expected: bool) -> list[str]:
     visible = test.public
-    out = [f"- **{test.name}** ({visibility_label(visible)}): {test.reason}"]
+    out = [f"- **{display_name(test.name)}** ({visibility_label(visible)}): {test.reason}"]
     if (visible or show_inputs) and test.what:
         out.append(f"  - {_('input')}: `{test.what}`")
     if (visible or show_expected) and test.expected and test.kind in ("wrong value", "wrong size", "wrong shape",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from grader.i18n import t
+from grader.i18n import display_name, t
 from grader.scoring import StudentResult
 from grader.verdict import import_words
 
@@ -22,7 +22,7 @@ def results_dict(result: StudentResult, *, show_hidden_values: bool = False,
     tests = []
     for test in result.tests:
         tests.append({
-            "name": test.name,
+            "name": display_name(test.name),  # shown by Gradescope; the identifier stays test.name
             "score": round(test.score, 4),
             "max_score": round(test.max_score, 4),
             "status": "passed" if test.passed else "failed",

@@ -38,7 +38,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
-from grader.i18n import _, language, t
+from grader.i18n import _, display_name, language, t
 from grader.scoring import TIME_LIMITS, StudentResult
 from grader.verdict import import_words
 from grader.writers.feedback import limit_name, sentences
@@ -302,7 +302,7 @@ def chart_test_failures(shares: list[TestShare]) -> bytes:
     ax.barh(ys, [s.share for s in shares], color=colours, height=0.7)
     for y, s in zip(ys, shares, strict=True):
         ax.text(s.share + 0.01, y, f"{s.share:.0%} ({s.failed})", va="center", fontsize=9)
-    ax.set_yticks(ys, [_label(s.name) for s in shares])
+    ax.set_yticks(ys, [_label(display_name(s.name)) for s in shares])
     ax.invert_yaxis()
     _share_axis(ax, _("share of students failing the test"))
     ax.set_ylabel(_("test"))
@@ -468,7 +468,7 @@ def _section_tests(results: Sequence[StudentResult]) -> str:
     top = failing[:TOP_TESTS]
     img = _img(chart_test_failures(top), _("Share of students failing each test, most failed first; "
                                            "hidden and public tests in different colours"))
-    rows = [[_e(s.name), _e(_("public") if s.public else _("hidden")), str(s.failed), f"{s.share:.0%}"]
+    rows = [[_e(display_name(s.name)), _e(_("public") if s.public else _("hidden")), str(s.failed), f"{s.share:.0%}"]
             for s in top]
     more = len(failing) - len(top)
     caption = _("For each test, the share of students who failed it (number of students in brackets). "
