@@ -312,8 +312,9 @@ def _helpers_for(src: _ModuleSource, order: list[str]) -> dict[str, list[str]]:
     return out
 
 
-def answer_source(src: _ModuleSource, function: str, helpers: list[str]) -> str:
-    """Signature and docstring, then the body (and helpers) between the solution markers."""
+def answer_source(src: _ModuleSource, function: str, helpers: list[str], docstring: str | None = None) -> str:
+    """Signature and docstring, then the body (and helpers) between the solution markers;
+    ``docstring``, when given, replaces the reference's (the course's language)."""
     node = src.graded[function]
     lines = src.lines
     start = _first_line(node) - 1
@@ -337,6 +338,12 @@ def answer_source(src: _ModuleSource, function: str, helpers: list[str]) -> str:
         region += ["", ""] + lines[_first_line(h) - 1 : h.end_lineno]
     while region and not region[0].strip():
         region = region[1:]
+    if docstring is not None and has_doc:  # the signature, then the translated docstring
+        signature = lines[start: first.lineno - 1]
+        text = docstring.strip("\n").replace('"""', '\\"\\"\\"')
+        body = textwrap.indent(text, indent).splitlines()
+        body[0] = indent + '"""' + body[0][len(indent):]
+        head = [*signature, *body, indent + '"""'] if len(body) > 1 else [*signature, body[0] + '"""']
     return "\n".join([*head, indent + BEGIN_SOLUTION, *region, indent + END_SOLUTION])
 
 
@@ -647,6 +654,15 @@ def _module_intro(module: str) -> str:
     return own or _docstrings(module).get("", "")
 
 
+def _docstrings_raw(module: str) -> dict[str, str]:
+    """The current language's docstrings of ``module`` as written (empty in English)."""
+    from grader import stubgen
+
+    if language() == "en":
+        return {}
+    return stubgen.load_docstrings(language(), module)
+
+
 def _docstrings(module: str) -> dict[str, str]:
     """The current language's docstrings of ``module`` (empty in English or without a file),
     unwrapped (:func:`_unwrap`)."""
@@ -775,7 +791,8 @@ def build_notebooks(course: Course, plan: Any | None = None) -> dict[str, Any]:
         for fc in fcells:
             head = v4.new_markdown_cell(f"## `{fc.function}` ({_points(course.modules[module][fc.function])})")
             head.id = f"h-{fc.function}"[:64]
-            answer = v4.new_code_cell(answer_source(src, fc.function, helpers[fc.function]),
+            answer = v4.new_code_cell(answer_source(src, fc.function, helpers[fc.function],
+                                                    _docstrings_raw(module).get(fc.function)),
                                       metadata=_meta(fc.answer_id, solution=True))
             answer.id = f"a-{fc.function}"[:64]
             cells += [head, answer]
@@ -793,7 +810,8 @@ def build_notebooks(course: Course, plan: Any | None = None) -> dict[str, Any]:
             head.id = f"h-{function}"[:64]
             # A manually graded answer: nbgrader counts its points in the maximum and waits for a
             # grade, which `grader grade --gradebook` records from the figure's data.
-            answer = v4.new_code_cell(answer_source(src, function, helpers[function]),
+            answer = v4.new_code_cell(answer_source(src, function, helpers[function],
+                                                    _docstrings_raw(module).get(function)),
                                       metadata=_meta(function, solution=True, grade=True, points=points))
             answer.id = f"a-{function}"[:64]
             draw = v4.new_code_cell(draw_source(plan.tests, module, function),

@@ -106,3 +106,26 @@ def test_the_english_export_is_unchanged(exports: Any) -> None:
     intro = en["losses.ipynb"].cells[0].source
     assert "A loss function turns" in intro and "## How this notebook is graded" in intro
     assert ja["losses.ipynb"].cells[2].source == en["losses.ipynb"].cells[2].source.replace("points", "点")
+
+
+def test_answer_cells_carry_the_japanese_docstrings(exports: Any) -> None:
+    """The signature stays; the docstring students read in the answer cell is the Japanese one
+    of the stubs (grader/locale/ja/docstrings/), and the cell is still valid Python."""
+    import ast
+
+    from grader.stubgen import load_docstrings
+
+    ja, en, _ = exports
+    checked = 0
+    for name, nb in ja.items():
+        module = name.removesuffix(".ipynb")
+        docs = load_docstrings("ja", module)
+        for cell in nb.cells:
+            if cell.cell_type != "code" or "### BEGIN SOLUTION" not in cell.source:
+                continue
+            tree = ast.parse(cell.source)
+            fn = next(n for n in tree.body if isinstance(n, ast.FunctionDef))
+            doc = ast.get_docstring(fn) or ""
+            assert doc.splitlines()[0] == docs[fn.name].strip().splitlines()[0], (name, fn.name)
+            checked += 1
+    assert checked >= 10
