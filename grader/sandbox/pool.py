@@ -68,7 +68,7 @@ class Bounds:
         plain = wire.encode(reference.value)
         size = len(json.dumps(plain, separators=(",", ":")))
         elements = wire.element_count(plain)
-        if isinstance(reference.value, wire.FigureSummary) or type(reference.value).__name__ == "Figure":
+        if isinstance(reference.value, wire.FigureSummary):  # plan.run_calls summarised the reference's figure
             return cls(max(FIGURE_CAP_BYTES, SIZE_FACTOR * size), max(FIGURE_ELEMENTS, SIZE_FACTOR * elements))
         return cls(max(MIN_CAP_BYTES, SIZE_FACTOR * size), max(MIN_ELEMENTS, SIZE_FACTOR * elements))
 
