@@ -5,10 +5,14 @@ Every function draws on a new figure made with matplotlib's object API
 too) and returns that Figure. The grader reads what the figure shows: the
 points and lines on it, contour lines, and the axis labels. Colours, styles,
 titles, legends and grids are up to you.
+
+Import matplotlib inside each function, not at the top of this file (make
+``from matplotlib.figure import Figure`` the function's first line): then the
+tests of your other functions never wait the quarter of a second matplotlib
+takes to load.
 """
 
 import numpy as np
-from matplotlib.figure import Figure
 
 
 def plot_log_penalty(base=2):

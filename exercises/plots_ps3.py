@@ -5,10 +5,14 @@ then ``ax = fig.add_subplot()``; ``plt.subplots()`` works too) and return that
 Figure. The grader reads what the figure shows: the lines on it, the scale of
 its axes and the axis labels. Colours, styles, titles, legends and grids are
 up to you.
+
+Import matplotlib inside each function, not at the top of this file (make
+``from matplotlib.figure import Figure`` the function's first line): then the
+tests of your other functions never wait the quarter of a second matplotlib
+takes to load.
 """
 
 import numpy as np
-from matplotlib.figure import Figure
 
 
 def plot_learning_rates(X, y, lrs, n_steps):

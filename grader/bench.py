@@ -2,8 +2,9 @@
 
 Generates a synthetic class, grades it with every isolation guarantee on,
 then grades a sample of the same class the naive way (one fresh
-``python -m pytest`` process per student) and times the student's own
-``pytest`` run in a released copy. Prints the figures and writes them to JSON
+``python -m pytest`` process per student) and times the student's own loop
+in a released copy (grader/bench_student.py: plain ``pytest`` at three stages,
+one module, ``pytest --watch``). Prints the figures and writes them to JSON
 so they can be compared across commits. No test asserts a time.
 """
 
@@ -23,6 +24,8 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
+from grader.bench_student import STUB, StudentLoop, time_student_loop
+from grader.bench_student import render as render_student_loop
 from grader.config import Course
 from grader.runner import ClassGrader
 from grader.synth import HOSTILE, make_class
@@ -130,8 +133,8 @@ class BenchResult:
     nbgrader_seconds_per_submission: float = 0.0
     nbgrader_speedup: float = 0.0
     nbgrader_same_totals: bool = False
-    student_pytest_median_s: float = 0.0
-    student_pytest_runs: list[float] = field(default_factory=list)
+    student_pytest_median_s: float = 0.0  # plain `pytest`, every function a stub
+    student_loop: StudentLoop | None = None  # the student's loop at three stages, one module, watch mode
     machine: dict[str, str] = field(default_factory=dict)
     command: str = ""
 
@@ -156,22 +159,6 @@ def grade_baseline(class_dir: Path, sample: int, modules: list[str]) -> list[flo
                        check=False, capture_output=True, timeout=120)
         times.append(time.perf_counter() - t0)
     return times
-
-
-def time_student_pytest(course: Course, runs: int = 7) -> list[float]:
-    from grader.release import release
-
-    with tempfile.TemporaryDirectory() as tmp:
-        copy = Path(tmp) / "copy"
-        release(course, copy)
-        env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-        times = []
-        for _ in range(runs):
-            t0 = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "pytest", "-q"], cwd=copy, capture_output=True, env=env,
-                           check=False, timeout=120)
-            times.append(time.perf_counter() - t0)
-        return times
 
 
 def without_module(course: Course, module: str) -> Course:
@@ -216,9 +203,8 @@ def run_bench(course: Course, students: int, *, jobs: int, baseline_sample: int 
             result.nbgrader_speedup = round(result.per_second * nb.seconds_per_submission, 1)
             result.nbgrader_same_totals = all(abs(nb.totals[s] - totals[s]) < 1e-6 for s in nb.totals)
     if student_runs:
-        runs = time_student_pytest(course, student_runs)
-        result.student_pytest_runs = [round(t, 3) for t in runs]
-        result.student_pytest_median_s = round(statistics.median(runs), 3)
+        result.student_loop = time_student_loop(course, student_runs, watch_runs=2 * student_runs)
+        result.student_pytest_median_s = result.student_loop.stages[STUB]
     return result
 
 
@@ -279,7 +265,6 @@ def render(r: BenchResult) -> str:
         lines.append(f"nbgrader autograde (same students, {r.nbgrader_sample} sampled, one command): "
                      f"{r.nbgrader_seconds_per_submission:.2f} s/submission; speed-up {r.nbgrader_speedup:.1f}x; "
                      f"totals {'equal ours' if r.nbgrader_same_totals else 'DIFFER from ours'}")
-    if r.student_pytest_runs:
-        lines.append(f"Student `pytest` in the released copy: median {r.student_pytest_median_s:.3f} s "
-                     f"over {len(r.student_pytest_runs)} runs")
+    if r.student_loop is not None:
+        lines.extend(render_student_loop(r.student_loop))
     return "\n".join(lines)

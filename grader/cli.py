@@ -328,7 +328,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="sandboxed workers (default: the cores this process may use)")
     b.add_argument("--baseline-sample", type=_count, default=20,
                    help="students graded the naive way to time the baseline (0 to skip)")
-    b.add_argument("--student-runs", type=_count, default=7, help="timed runs of the student's pytest (0 to skip)")
+    b.add_argument("--student-runs", type=_count, default=7,
+                   help="timed runs of the student's pytest at each stage (twice as many saves in watch "
+                        "mode; 0 to skip)")
     b.add_argument("--skip-module", action="append", help="leave a module out of the course (repeatable)")
     b.add_argument("--full-only", action="store_true",
                    help="skip the second run without the plots module")
@@ -337,8 +339,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "(default 5 where nbgrader is installed; 0 to skip)")
     b.add_argument("--json", help="where to write the figures (default benchmarks/results/bench-N-TIME.json)")
     b.add_argument("--assignment", default=None, help="the course's assignment to measure (default: the first)")
-    b.add_argument("--scaling", action="store_true",
-                   help="also grade the same class with --jobs 1, to show how throughput scales with workers")
+    b.add_argument("--scaling", action=argparse.BooleanOptionalAction, default=True,
+                   help="also grade the same class with --jobs 1, to show how throughput scales with "
+                        "workers (default; --no-scaling skips it)")
     b.set_defaults(func=cmd_bench)
 
     gs = sub.add_parser("gradescope", help="build a Gradescope autograder archive")

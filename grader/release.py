@@ -54,11 +54,16 @@ SUPPORT = ("wire", "probes", "verdict", "checks", "execute", "figure_summary", "
 
 PYTEST_INI = """\
 [pytest]
-# Settings for the public tests; run `pytest` in this folder.
+# Settings for the public tests; run `pytest` in this folder (`pytest --watch` keeps rerunning them).
+minversion = 8.4
 testpaths = tests
 pythonpath = .
-# The progress table replaces pytest's list of failed tests (`-ra` brings it back).
-addopts = -rN
+# -rN: the progress table replaces pytest's list of failed tests (`-ra` brings it back).
+# --disable-plugin-autoload: only the plugins these tests need are loaded; the pytest plugins
+#   other packages install (Colab has several) would add up to a second to every run.
+# -p no:unraisableexception: skips a full garbage collection at the end of each run that
+#   only reports errors in __del__ methods.
+addopts = -rN --disable-plugin-autoload -p no:unraisableexception
 """
 
 WIRE_ERROR = '''\
@@ -100,6 +105,7 @@ def support_files(language: str = "en") -> dict[str, str]:
         "tests/conftest.py": (STUDENT / "conftest.py").read_text(encoding="utf-8"),
         "tests/test_public.py": (STUDENT / "test_public.py").read_text(encoding="utf-8"),
         "tests/_support/public.py": (STUDENT / "public.py").read_text(encoding="utf-8"),
+        "tests/_support/watch.py": (STUDENT / "watch.py").read_text(encoding="utf-8"),
     }
     for name in SUPPORT:
         if (GRADER / f"{name}.py").is_file():

@@ -5,10 +5,14 @@ Every function draws on a new figure made with matplotlib's object API
 too) and returns that Figure. The grader reads what the figure shows: the
 points and lines on it, contour lines, and the axis labels. Colours, styles,
 titles, legends and grids are up to you.
+
+Import matplotlib inside each function, not at the top of this file (make
+``from matplotlib.figure import Figure`` the function's first line): then the
+tests of your other functions never wait the quarter of a second matplotlib
+takes to load.
 """
 
 import numpy as np
-from matplotlib.figure import Figure
 
 
 def plot_log_penalty(base=2):
@@ -19,6 +23,8 @@ def plot_log_penalty(base=2):
     (``np.geomspace`` puts more samples near 0 than ``np.linspace``). Label both
     axes. Returns the Figure.
     """
+    from matplotlib.figure import Figure
+
     p = np.geomspace(1e-3, 1.0, 100)
     fig = Figure(figsize=(4, 3))
     fig.set_label("plot_log_penalty")  # tells the grader which exercise this figure is
@@ -36,6 +42,8 @@ def plot_fit(x, y, a, b):
     marker such as ``"o"`` and no line) and the line across the whole x range
     of the data (``ax.axline`` is one way). Label both axes. Returns the Figure.
     """
+    from matplotlib.figure import Figure
+
     xs = np.ravel(np.asarray(x, dtype=float))
     ys = np.ravel(np.asarray(y, dtype=float))
     ends = np.array([xs.min(), xs.max()])
@@ -59,6 +67,8 @@ def plot_loss_curve(x, y, a_values):
     a = sum(x_c y_c) / sum(x_c ** 2), with a point at (a, L(a)) or a vertical
     line at a. Returns the Figure.
     """
+    from matplotlib.figure import Figure
+
     xc = np.ravel(np.asarray(x, dtype=float))
     yc = np.ravel(np.asarray(y, dtype=float))
     xc, yc = xc - xc.mean(), yc - yc.mean()
@@ -84,6 +94,8 @@ def plot_descent_path(trajectory):
     region that contains the whole trajectory, then the trajectory's points
     joined by a line in the order they were visited. Returns the Figure.
     """
+    from matplotlib.figure import Figure
+
     path = np.asarray(trajectory, dtype=float)
     reach = 1.1 * np.max(np.abs(path))
     grid = np.linspace(-reach, reach, 41)

@@ -31,6 +31,8 @@ from grader.wire import FigureSummary
 PNG = b"\x89PNG\r\n\x1a\n"
 
 NATURAL_LOG = '''def plot_log_penalty(base=2):
+    from matplotlib.figure import Figure
+
     p = np.geomspace(1e-3, 1.0, 100)
     fig = Figure()
     ax = fig.add_subplot()
@@ -55,6 +57,8 @@ FORGED = '''def plot_fit(x, y, a, b):
 '''
 
 LINSPACE = '''def plot_log_penalty(base=2):
+    from matplotlib.figure import Figure
+
     p = np.linspace(1e-3, 1.0, 120)
     fig = Figure()
     ax = fig.add_subplot()

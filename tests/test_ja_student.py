@@ -310,7 +310,8 @@ def test_congratulations_and_japanese_figures(copy: Path) -> None:
 
 def test_a_wrong_figure_is_reported_in_japanese(copy: Path) -> None:
     _use_solutions(copy)
-    _append(copy, "plots", "def plot_fit(x, y, a, b):\n    fig = Figure()\n    fig.add_subplot().plot(x, y, 'o')\n"
+    _append(copy, "plots", "def plot_fit(x, y, a, b):\n    from matplotlib.figure import Figure\n"
+                           "    fig = Figure()\n    fig.add_subplot().plot(x, y, 'o')\n"
                            "    return fig\n")
     out = student_pytest(copy, "-k", "plot_fit")
     png = next((copy / "figures").glob("plot_fit-*.png")).name

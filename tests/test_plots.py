@@ -46,6 +46,10 @@ from grader.wire import FigureSummary  # noqa: E402
 POINTS = {"plot_log_penalty": 3, "plot_fit": 4, "plot_loss_curve": 5, "plot_descent_path": 4}
 PNG = b"\x89PNG\r\n\x1a\n"
 
+# The solutions import matplotlib inside each plot function; a replacement written at
+# module level needs the name there.
+WITH_FIGURE = "from matplotlib.figure import Figure\n"
+
 
 @pytest.fixture(scope="module")
 def plot_plan(root: Path, tmp_path_factory: pytest.TempPathFactory) -> Plan:
@@ -70,7 +74,7 @@ def grade(plan: Plan, reference: dict[str, Any], source: str | None = None) -> S
     """
     modules = dict(reference)
     if source is not None:
-        modules["plots"] = load_solution_module(plan.course.root, "plots", replace=source)
+        modules["plots"] = load_solution_module(plan.course.root, "plots", replace=WITH_FIGURE + source)
     open_before = plt.get_fignums()
     result = score(plan, run_calls(modules, plan.calls))
     assert plt.get_fignums() == open_before, "a figure was left open"

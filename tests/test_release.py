@@ -407,6 +407,8 @@ def test_known_mistake_shows_a_plain_report_and_hint(student_python: str, tmp_pa
 
 
 NATURAL_LOG = """def plot_log_penalty(base=2):
+    from matplotlib.figure import Figure
+
     p = np.geomspace(1e-3, 1.0, 100)
     fig = Figure()
     ax = fig.add_subplot()
@@ -424,7 +426,8 @@ def test_wrong_plot_fails_in_plain_words_and_keeps_the_png(student_python: str, 
     assert run_pytest(student_python, copy, "-k", "plots").returncode == 0
     fit_png = next((copy / "figures").glob("plot_fit-*.png"))
     _append(copy, "plots", NATURAL_LOG)  # natural log where base 2 was asked
-    _append(copy, "plots", "def plot_fit(x, y, a, b):\n    fig = Figure()\n    fig.add_subplot().plot(x, y)\n")
+    _append(copy, "plots", "def plot_fit(x, y, a, b):\n    from matplotlib.figure import Figure\n"
+                          "    fig = Figure()\n    fig.add_subplot().plot(x, y)\n")
     done = run_pytest(student_python, copy, "-k", "plots")
     out = done.stdout + done.stderr
     assert done.returncode == 1, out

@@ -7,10 +7,14 @@ as "not started" (letter ``n``), and the run ends with a table of your
 functions, the points of the public tests, and which function to work on next,
 followed by where the plot tests saved your figures. Every message is in the
 language of this copy (importing ``_support.public`` sets it).
+
+``pytest --watch`` keeps running: each time you save a file in ``exercises/``
+it reruns the tests of that module (see ``_support/watch.py``).
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -25,6 +29,38 @@ from _support import public  # noqa: E402
 from _support.i18n import _, t  # noqa: E402
 
 public.plugin_active = True
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--watch", action="store_true", default=False,
+                     help=_("keep running: rerun a module's tests each time you save it in exercises/"))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config: pytest.Config) -> int | None:
+    """``pytest --watch``: the watch loop instead of one run."""
+    if not config.getoption("watch"):
+        return None
+    from _support import watch
+
+    return watch.main([a for a in config.invocation_params.args if a != "--watch"])
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under ``pytest --watch``, keep only the tests of the modules that changed."""
+    only = os.environ.get(public.ONLY_MODULES)
+    if only is None:
+        return
+    wanted = set(only.split(","))
+    kept: list[pytest.Item] = []
+    dropped: list[pytest.Item] = []
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        case = callspec.params.get("case") if callspec is not None else None
+        (kept if not isinstance(case, public.Case) or case.module in wanted else dropped).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -6,8 +6,10 @@ and judges the result exactly as the grader does. The test data lives in
 the judging code beside this file is a copy of the grader's own.
 
 A plot test also saves the figure your function returned as a PNG under
-``figures/``, so you can look at it. matplotlib is imported only when a plot
-test runs, always with the non-interactive Agg backend (no window opens).
+``figures/``, so you can look at it, and saves it again only when the code
+that drew it changed. These tests never import matplotlib themselves: it is
+loaded only when your plot function imports it, always with the
+non-interactive Agg backend (no window opens).
 
 Every message is in the language of this copy (``language:`` in ``course.yml``,
 English when it has none), read from the catalogues in ``locale/`` beside this
@@ -16,8 +18,10 @@ file by ``i18n.py``.
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import json
+import os
 import re
 import signal
 import sys
@@ -31,7 +35,7 @@ from typing import Any
 
 from .checks import judge, same_numbers
 from .execute import Outcome, describe_exception, run_call
-from .fonts import use_japanese_font
+from .fonts import add_fallback_to
 from .i18n import LANGUAGES, _, set_language, t
 from .wire import decode
 
@@ -58,6 +62,9 @@ def copy_language(path: Path = COURSE_FILE) -> str:
 
 
 set_language(copy_language(), root=LOCALE)  # before any message is made
+# matplotlib reads this when it is first imported (by your plot function, if ever): the Agg
+# backend draws into memory, so no window opens while the tests run.
+os.environ["MPLBACKEND"] = "Agg"
 
 
 @dataclass(frozen=True)
@@ -282,9 +289,17 @@ def load_module(name: str) -> tuple[types.ModuleType | None, str, str]:
             if isinstance(exc, KeyboardInterrupt):
                 raise
             problem = t("exercises/{name}.py could not be imported: {error}", name=name,
-                        error=describe_exception(exc))
+                        error=_no_matplotlib() if _is_missing_matplotlib(exc) else describe_exception(exc))
             _modules[name] = (None, problem, _where(exc.__traceback__))
     return _modules[name]
+
+
+def _is_missing_matplotlib(exc: BaseException) -> bool:
+    return isinstance(exc, ModuleNotFoundError) and (exc.name or "").split(".")[0] == "matplotlib"
+
+
+def _no_matplotlib() -> str:
+    return _("the plot tests need matplotlib, which is not installed here (pip install matplotlib)")
 
 
 class _Watched:
@@ -294,6 +309,7 @@ class _Watched:
         self.where = ""
         self.interrupted = False
         self.timed_out = False
+        self.no_matplotlib = False
 
         def call(*args: Any, **kwargs: Any) -> Any:
             try:
@@ -306,6 +322,7 @@ class _Watched:
                 raise
             except BaseException as exc:
                 self.where = _where(exc.__traceback__)
+                self.no_matplotlib = _is_missing_matplotlib(exc)
                 raise
 
         setattr(self, name, call)
@@ -316,9 +333,7 @@ class _Watched:
 def run_case(case: Case) -> Result:
     """Call the student's function on this case's inputs and judge the outcome."""
     if case.check == "figure":
-        problem = use_agg()  # before your module is imported, so pyplot never opens a window
-        if problem:
-            return Result(case, False, "error", problem)
+        use_agg()  # only if matplotlib is loaded already (then perhaps with another backend)
     module, problem, where = load_module(case.module)
     short = case.function.split(".")[1]
     if module is None:
@@ -336,6 +351,8 @@ def run_case(case: Case) -> Result:
                                                 "loop?), so the test {test} stopped it",
                                                 function=case.function, seconds=f"{CALL_SECONDS[0]:g}",
                                                 test=case.shown))
+    if watched.no_matplotlib:
+        return Result(case, False, "error", _no_matplotlib(), where=watched.where)
     saved = ""
     if case.check == "figure":  # saved before judging: judging reads the figure, then closes it
         saved = save_figure(case, actual.value if actual.ok else None)
@@ -365,24 +382,14 @@ def _register_figure_checks(module: str) -> None:
     checks = importlib.import_module(f"{__package__}.figures_{module}")
     figures.register_figure_checks(checks.FIGURE_CHECKS)
 
-_agg_problem: str | None = None
-
-
-def use_agg() -> str:
-    """Import matplotlib with the Agg backend, once; returns "" or what went wrong."""
-    global _agg_problem
-    if _agg_problem is None:
+def use_agg() -> None:
+    """Switch an already imported matplotlib to the Agg backend (else ``MPLBACKEND`` does it)."""
+    matplotlib = sys.modules.get("matplotlib")
+    if matplotlib is not None:
         try:
-            import matplotlib
-
             matplotlib.use("Agg", force=True)
-            use_japanese_font()  # before your figure's text is made: Japanese labels are not drawn as boxes
-            _agg_problem = ""
-        except ImportError:
-            _agg_problem = _("the plot tests need matplotlib, which is not installed here (pip install matplotlib)")
-        except Exception as exc:  # noqa: BLE001 - a broken installation is reported, not raised
-            _agg_problem = t("matplotlib could not be set up: {error}", error=describe_exception(exc))
-    return _agg_problem
+        except Exception:  # noqa: BLE001 - e.g. pyplot already showing windows: draw anyway
+            pass
 
 
 def figure_name(case: Case) -> str:
@@ -398,27 +405,116 @@ def save_figure(case: Case, value: Any) -> str:
     """Save a returned Figure as ``figures/<name>.png``; returns that path or a short note.
 
     When the call returned no Figure, an old PNG of this test is removed, so
-    the folder never shows a picture your current code did not draw."""
-    from matplotlib.figure import Figure
-
+    the folder never shows a picture your current code did not draw. When the
+    code that drew it is unchanged since the PNG was saved, the PNG is kept as
+    it is (drawing a PNG takes longer than the rest of the test)."""
+    figure_module = sys.modules.get("matplotlib.figure")  # loaded if your function made a Figure
     path = FIGURES / figure_name(case)
     shown = f"figures/{path.name}"
-    if not isinstance(value, Figure):
-        try:
-            path.unlink(missing_ok=True)
-        except OSError:
-            pass
+    if figure_module is None or not isinstance(value, figure_module.Figure):
+        _forget(path)
         return ""
+    key = _drawing_key(case)
+    if path.is_file() and _saved_keys().get(path.name) == key:
+        return shown
     try:
         FIGURES.mkdir(exist_ok=True)
+        add_fallback_to(value)  # Japanese labels are drawn with a font that has their glyphs
         value.savefig(path, dpi=FIGURE_DPI)
     except Exception as exc:  # noqa: BLE001 - e.g. a label matplotlib cannot typeset
-        try:
-            path.unlink(missing_ok=True)
-        except OSError:
-            pass
+        _forget(path)
         return t("not saved ({error})", error=describe_exception(exc)[:120])
+    _remember(path.name, key)
     return shown
+
+
+SAVED_KEYS = ".saved.json"  # in figures/: for each PNG, the key of the code that drew it
+_saved: dict[str, str] | None = None
+
+
+def _saved_keys() -> dict[str, str]:
+    global _saved
+    if _saved is None:
+        try:
+            data = json.loads((FIGURES / SAVED_KEYS).read_text(encoding="utf-8"))
+            _saved = {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+        except (OSError, ValueError):
+            _saved = {}
+    return _saved
+
+
+def _remember(name: str, key: str | None) -> None:
+    saved = _saved_keys()
+    if key is None:
+        saved.pop(name, None)
+    else:
+        saved[name] = key
+    try:
+        (FIGURES / SAVED_KEYS).write_text(json.dumps(saved, indent=0, sort_keys=True), encoding="utf-8")
+    except OSError:
+        pass  # a read-only folder: the PNG is simply drawn again next time
+
+
+def _forget(path: Path) -> None:
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:
+        pass
+    if path.name in _saved_keys():
+        _remember(path.name, None)
+
+
+_IMPORTS = re.compile(r"^\s*(?:from\s+(?:exercises)?\.(\w+)\s+import|(?:from|import)\s+exercises\.(\w+)"
+                      r"|from\s+(?:exercises|\.)\s+import\s+([\w ,()]+))", re.M)
+
+
+def exercise_imports(module: str) -> set[str]:
+    """The modules of ``exercises/`` that ``exercises/<module>.py`` imports, directly or not
+    (read from its ``import`` lines, so without running it)."""
+    found: set[str] = set()
+    todo = [module]
+    while todo:
+        name = todo.pop()
+        try:
+            source = (EXERCISES / f"{name}.py").read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        for match in _IMPORTS.finditer(source):
+            names = [match.group(1) or match.group(2)] if match.group(3) is None else \
+                re.findall(r"\w+", match.group(3).split(" as ")[0])
+            for other in names:
+                if other and other not in found and other != module and (EXERCISES / f"{other}.py").is_file():
+                    found.add(other)
+                    todo.append(other)
+    return found
+
+
+def _drawing_key(case: Case) -> str:
+    """What decides the PNG of this test: your code (the module and the exercises it imports),
+    the test, matplotlib's version and this copy's language."""
+    digest = hashlib.sha256()
+    for name in sorted({case.module, *exercise_imports(case.module)}):
+        try:
+            digest.update(name.encode() + b"\0" + (EXERCISES / f"{name}.py").read_bytes() + b"\0")
+        except OSError:
+            digest.update(name.encode() + b"\0missing\0")
+    matplotlib = sys.modules.get("matplotlib")
+    digest.update(repr((case.name, _cases_digest(), FIGURE_DPI, getattr(matplotlib, "__version__", ""),
+                        copy_language())).encode())
+    return digest.hexdigest()
+
+
+_plot_cases_digest: list[str] = []
+
+
+def _cases_digest() -> str:
+    """The digest of ``plot_cases.json`` (the tests' inputs), read once per run."""
+    if not _plot_cases_digest:
+        try:
+            _plot_cases_digest.append(hashlib.sha256(PLOT_CASES_FILE.read_bytes()).hexdigest())
+        except OSError:
+            _plot_cases_digest.append("")
+    return _plot_cases_digest[0]
 
 
 def _close(value: Any) -> None:
@@ -437,6 +533,7 @@ def saved_figures(ran: list[Result]) -> list[str]:
 
 
 results: dict[str, Result] = {}  # case name -> result, for the tests that ran
+ONLY_MODULES = "PUBLIC_TESTS_ONLY"  # set by `pytest --watch`: run only these modules' tests ("a,b")
 plugin_active = False  # set by conftest.py, which then reports failed checks itself
 
 
