@@ -51,8 +51,8 @@ def plot_loss_curve(x, y, a_values):
 def plot_descent_path(trajectory):
     """Draw a gradient-descent trajectory on the contour lines of x0 ** 2 + x1 ** 2.
 
-    ``trajectory`` holds one point (x0, x1) per row, in the order visited.
-    Draw contour lines (``ax.contour`` on a grid from ``np.meshgrid``) over a
+    ``trajectory`` holds one point (x0, x1) per row, in the order visited (a
+    list of pairs or an array of shape (n, 2)). Draw contour lines (``ax.contour`` on a grid from ``np.meshgrid``) over a
     region that contains the whole trajectory, then the trajectory's points
     joined by a line in the order they were visited. Returns the Figure.
     """

@@ -57,6 +57,10 @@ class Test:
     what: str = ""  # the inputs in plain words, for messages ("y=[1, 2], y_hat=[1, 3]")
     rtol: float | None = None
     atol: float | None = None
+    # The words of the function's docstring (in exercises/<module>.py, or its module's
+    # docstring) that promise what this test checks: a hidden test checks only what the
+    # stub promises (tests/test_docstring_promises.py).
+    doc: tuple[str, ...] = ()
 
     @property
     def function(self) -> str:

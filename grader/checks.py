@@ -5,7 +5,8 @@ so a verdict never depends on how a submission was run. Only plain data is
 judged: numbers, arrays, lists and tuples of numbers. Anything else, NaN,
 infinities, empty results and wrong sizes never pass. The tolerance is the
 test's own, whatever the answer's dtype: a float16 answer is not judged more
-loosely than a float64 one.
+loosely than a float64 one. What counts as "a single number" is decided in one
+place, :func:`is_single_number` (the student README states the same rule).
 """
 
 from __future__ import annotations
@@ -21,6 +22,34 @@ from grader.wire import FigureSummary
 __all__ = ["KINDS", "PASS", "Verdict", "show"]  # re-exported: the verdict vocabulary lives in grader.verdict
 
 _NUMBER_TYPES = (int, float, np.integer, np.floating)
+
+
+def is_single_number(value: Any) -> bool:
+    """The course's one rule for "a single number", used by every check that asks for one.
+
+    A single number is a Python ``int`` or ``float``, a NumPy integer or floating scalar
+    (``np.float64``, ``np.float32``, ``np.int64``, ...) or a 0-d NumPy array of integers or
+    floats (``np.array(2.5)``, what ``np.asarray(np.sum(...))`` gives), whatever its value
+    (NaN and infinity are judged by the value check, not here). Booleans, complex numbers,
+    None, and containers of one number (an array of shape ``(1,)`` or ``(1, 1)``, a list or
+    a tuple of one item) are not; for a container of one number the message says to return
+    the number itself (:func:`one_number_in_a_container`).
+    """
+    if isinstance(value, (bool, np.bool_)):
+        return False
+    if isinstance(value, _NUMBER_TYPES):
+        return True
+    return isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iuf"
+
+
+def one_number_in_a_container(value: Any) -> bool:
+    """An array (of any number of dimensions >= 1), list or tuple holding exactly one real number:
+    not a single number (:func:`is_single_number`), but one ``float(...)`` or ``.item()`` away."""
+    if isinstance(value, np.ndarray):
+        return value.ndim >= 1 and value.size == 1 and value.dtype.kind in "iuf"
+    if isinstance(value, (list, tuple)) and len(value) == 1:
+        return is_single_number(value[0]) or one_number_in_a_container(value[0])
+    return False
 
 
 def as_numbers(value: Any) -> np.ndarray | None:
@@ -137,39 +166,58 @@ def check_value(actual: Any, expected: Any, rtol: float, atol: float) -> Verdict
 
 
 def _shape_of(value: Any) -> str:
+    """The form of a value as it was returned, in words ("a 0-d array", "an array of shape (1,)")."""
     if isinstance(value, np.ndarray):
         if value.ndim == 0:
             return _("a scalar (0-d array)")
         return t("an array of shape {shape}", shape=tuple(value.shape))
     if isinstance(value, list):
-        return t("a list of {n} items", n=len(value))
+        return _("a list of 1 item") if len(value) == 1 else t("a list of {n} items", n=len(value))
     if isinstance(value, tuple):
-        return t("a tuple of {n} items", n=len(value))
-    if isinstance(value, _NUMBER_TYPES):
+        return _("a tuple of 1 item") if len(value) == 1 else t("a tuple of {n} items", n=len(value))
+    if is_single_number(value):
         return _("a single number")
     return t("a {type}", type=type(value).__name__)
 
 
 def check_shape(actual: Any, expected: Any) -> Verdict:
-    """The result has the reference's form: a scalar, an array of the same shape, or a pair."""
+    """The result has the reference's form: a single number (:func:`is_single_number`), an
+    array of the same shape, or a list, tuple or 1-D array of as many single numbers."""
     a = as_numbers(actual)
     if a is None:
         return Verdict(False, "wrong type", _type_problem(actual), _shape_of(expected), _shape_of(actual))
     if a.size and not np.all(np.isfinite(a)):
         return Verdict(False, "not finite", _("the result contains NaN or infinity"))
     exp_text, act_text = _shape_of(expected), _shape_of(actual)
-    if isinstance(expected, np.ndarray):
+    hint = ""
+    if is_single_number(expected):
+        ok = is_single_number(actual)
+        reason = t("expected a single number, got {got}", got=act_text)
+        if one_number_in_a_container(actual):
+            hint = one_number_hint()
+    elif isinstance(expected, np.ndarray):
         ok = isinstance(actual, np.ndarray) and actual.shape == expected.shape
         reason = t("expected {expected}, got {got}", expected=exp_text, got=act_text)
     elif isinstance(expected, (tuple, list)):
-        ok = a.ndim == 1 and a.size == len(expected)
+        if isinstance(actual, (tuple, list)):
+            ok = len(actual) == len(expected) and all(is_single_number(v) for v in actual)
+        else:
+            ok = isinstance(actual, np.ndarray) and actual.ndim == 1 and actual.size == len(expected)
         reason = t("expected {n} numbers, got {got}", n=len(expected), got=act_text)
-    else:
-        ok = a.ndim == 0
-        reason = t("expected a single number, got {got}", got=act_text)
+    else:  # the reference returned something else again: compare the shapes of its numbers
+        e = as_numbers(expected)
+        ok = e is not None and a.shape == e.shape
+        reason = t("expected {expected}, got {got}", expected=exp_text, got=act_text)
     if ok:
         return PASS
-    return Verdict(False, "wrong shape", reason, exp_text, act_text)
+    if hint:
+        reason = t("{reason}: {hint}", reason=reason, hint=hint)
+    return Verdict(False, "wrong shape", reason, exp_text, act_text, hint=hint)
+
+
+def one_number_hint() -> str:
+    """What a result of one number in a container is told (fixed words: shown for hidden tests too)."""
+    return _("one number inside an array, list or tuple is not a single number; return the number itself, for example float(...) or .item()")
 
 
 def check_unchanged(before: tuple[Any, ...], after: list[Any] | None) -> Verdict:

@@ -74,6 +74,8 @@ def hidden_reason(verdict: Verdict, check: str, error: str | None) -> str:
         return verdict.reason  # the figure checks' own fixed wording, from trusted code
     if check == "figure" and verdict.kind == "wrong type":
         return _("returned something that is not a matplotlib Figure, or a figure that could not be read")
+    if verdict.hint:  # fixed advice from trusted code (checks.check_shape), no input in it
+        return t("{reason}: {hint}", reason=kind_words(verdict.kind), hint=verdict.hint)
     return kind_words(verdict.kind)
 
 

@@ -26,6 +26,7 @@ class Verdict:
     reason: str = ""
     expected: str = ""  # the reference value, rendered (only shown where allowed)
     actual: str = ""  # the submission's value, rendered
+    hint: str = ""  # fixed advice that reveals no input (shown for hidden tests too)
 
 
 PASS = Verdict(True)
@@ -174,6 +175,8 @@ def show(value: Any, limit: int = 8) -> str:
         return _num(float(value))
     if isinstance(value, (int, np.integer)):
         return str(int(value))
+    if isinstance(value, (complex, np.complexfloating)):
+        return str(complex(value))
     if isinstance(value, np.ndarray):
         if value.dtype.kind not in "iuf" or value.ndim == 0:
             return f"array({show(value.item()) if value.size == 1 else value.dtype})"

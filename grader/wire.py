@@ -95,11 +95,12 @@ def encode(obj: Any, _depth: int = 0) -> Any:
             return {"$unsupported": f"ndarray of {obj.dtype}"}
         if obj.nbytes > MAX_ARRAY_BYTES:
             return {"$unsupported": "array too large"}
-        arr = np.ascontiguousarray(obj)
+        # The shape is the array's own: np.ascontiguousarray would make a 0-d array 1-D, and a
+        # 0-d array (a single number) would arrive as an array of shape (1,). tobytes() is C order.
         return {
-            "$nd": arr.dtype.str,
-            "shape": list(arr.shape),
-            "b64": base64.b64encode(arr.tobytes()).decode("ascii"),
+            "$nd": obj.dtype.str,
+            "shape": list(obj.shape),
+            "b64": base64.b64encode(obj.tobytes()).decode("ascii"),
         }
     if isinstance(obj, np.generic) and t.__module__ == "numpy":
         if obj.dtype.kind in _NUMERIC_KINDS:

@@ -2,7 +2,8 @@
 
 Gradient-based training needs the slope of the loss with respect to each
 prediction or parameter; a central-difference estimate is the standard way
-to check an analytic derivative.
+to check an analytic derivative. Every function takes lists, tuples or NumPy arrays (integers allowed)
+and changes none of its arguments.
 """
 
 import numpy as np
@@ -14,8 +15,9 @@ EPS = 1e-12
 def sse_derivative(y, y_hat):
     """Elementwise derivative of (y_i - y_hat_i) ** 2 with respect to y_hat_i.
 
-    That is -2 * (y_i - y_hat_i). The result is a NumPy array with the shape
-    of ``y_hat``.
+    That is -2 * (y_i - y_hat_i). ``y`` and ``y_hat`` hold the same n values;
+    either may be a flat ``(n,)`` vector or an ``(n, 1)`` column (as in
+    ``losses.sse``). The result is a NumPy array with the shape of ``y_hat``.
     """
     pred = np.asarray(y_hat, dtype=float)
     target = np.asarray(y, dtype=float).reshape(pred.shape)
@@ -26,7 +28,8 @@ def binary_cross_entropy_derivative(y, p):
     """Elementwise derivative of one sample's binary cross-entropy with respect to p.
 
     That is -y / p + (1 - y) / (1 - p), with p clipped to [EPS, 1 - EPS] and no
-    averaging. The result is a NumPy array with the shape of ``p``.
+    averaging. ``y`` and ``p`` have the same shape. The result is a NumPy
+    array with the shape of ``p``.
     """
     q = np.clip(np.asarray(p, dtype=float), EPS, 1 - EPS)
     t = np.asarray(y, dtype=float).reshape(q.shape)

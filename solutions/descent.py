@@ -1,10 +1,14 @@
-"""Gradient descent: walking downhill on a loss surface."""
+"""Gradient descent: walking downhill on a loss surface.
+
+Every function takes lists, tuples or NumPy arrays (integers allowed)
+and changes none of its arguments.
+"""
 
 import numpy as np
 
 
 def gradient_descent_step(theta, grad, lr):
-    """One update theta - lr * grad, returned as a new float array.
+    """One update theta - lr * grad, returned as a new float array shaped like ``theta``.
 
     ``theta`` is left unchanged.
     """

@@ -2,7 +2,8 @@
 
 Regression losses compare real-valued targets ``y`` with predictions ``y_hat``;
 classification losses compare (one-hot or 0/1) labels with predicted
-probabilities.
+probabilities. Every function takes lists, tuples or NumPy arrays (integers allowed)
+and changes none of its arguments.
 """
 
 import math
@@ -23,8 +24,8 @@ def sse(y, y_hat):
     """Sum of squared errors, the sum over i of (y_i - y_hat_i) ** 2.
 
     ``y`` and ``y_hat`` hold the same n values; either may be a flat ``(n,)``
-    vector or an ``(n, 1)`` column, as a list, tuple or NumPy array.
-    Returns a float.
+    vector or an ``(n, 1)`` column, as a list, tuple or NumPy array
+    (integers allowed). Returns a float.
     """
     r = _residuals(y, y_hat)
     return float(np.sum(r * r))
@@ -67,7 +68,8 @@ def cross_entropy(y, y_hat, base=math.e):
     For one sample (1-D inputs of k class values): -sum_k y_k * log_base(y_hat_k).
     For a batch (2-D inputs of shape (n, k)): the mean of that over the n rows.
     ``y_hat`` is clipped to [EPS, 1 - EPS] first, and a class with y_k == 0
-    contributes nothing even where y_hat_k == 0. Returns a float.
+    contributes nothing even where y_hat_k == 0. The default ``base`` is e
+    (natural logarithm). Returns a float.
     """
     t = np.asarray(y, dtype=float)
     p = np.clip(np.asarray(y_hat, dtype=float), EPS, 1 - EPS)

@@ -1,4 +1,8 @@
-"""Least-squares regression, from one slope to the normal equation."""
+"""Least-squares regression, from one slope to the normal equation.
+
+Every function takes lists, tuples or NumPy arrays (integers allowed)
+and changes none of its arguments.
+"""
 
 import numpy as np
 

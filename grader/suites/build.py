@@ -31,7 +31,13 @@ def describe_args(params: list[str], args: tuple[Any, ...], kwargs: tuple[tuple[
 
 
 class Function:
-    """Declares the tests of one function; each method adds tests and returns its call."""
+    """Declares the tests of one function; each method adds tests and returns its call.
+
+    Every test names, with ``doc=``, the words of the stub's docstring (the function's, or its
+    module's) that promise what it checks: an input rule (lists, integers, columns, plain
+    numbers), the formula, the form of the result, inputs left unchanged. A hidden test checks
+    only what a docstring promises; ``tests/test_docstring_promises.py`` holds every test to it.
+    """
 
     def __init__(self, module: str, name: str, params: str, tests: list[Test]) -> None:
         self.module, self.name = module, name
@@ -41,22 +47,28 @@ class Function:
     def _call(self, args: tuple[Any, ...], kwargs: dict[str, Any], after: bool = False) -> Call:
         return Call(self.module, self.name, tuple(args), tuple(sorted(kwargs.items())), after)
 
-    def _add(self, label: str, call: Call, check: str, public: bool, **extra: Any) -> Call:
+    def _add(self, label: str, call: Call, check: str, public: bool, doc: str | tuple[str, ...],
+             **extra: Any) -> Call:
         what = describe_args(self.params, call.args, call.kwargs)
         name = f"{self.module}.{self.name}: {label}"
-        self._tests.append(Test(name, call, check, public, what=what, **extra))
+        quotes = tuple(doc) if isinstance(doc, tuple) else ((doc,) if doc else ())
+        self._tests.append(Test(name, call, check, public, what=what, doc=quotes, **extra))
         return call
 
-    def value(self, label: str, *args: Any, public: bool = False, rtol: float | None = None,
+    def value(self, label: str, *args: Any, doc: str | tuple[str, ...], public: bool = False,
+              rtol: float | None = None, **kwargs: Any) -> Call:
+        """The returned numbers match the reference's on these inputs (``rtol`` overrides the course's).
+
+        ``doc``: the docstring's words this test relies on (several: a tuple, each quoted)."""
+        return self._add(label, self._call(args, kwargs), "value", public, doc, rtol=rtol)
+
+    def shape(self, label: str, *args: Any, doc: str | tuple[str, ...], public: bool = False,
               **kwargs: Any) -> Call:
-        """The returned numbers match the reference's on these inputs (``rtol`` overrides the course's)."""
-        return self._add(label, self._call(args, kwargs), "value", public, rtol=rtol)
-
-    def shape(self, label: str, *args: Any, public: bool = False, **kwargs: Any) -> Call:
         """The result has the reference's shape (or is a single number) on these inputs."""
-        return self._add(label, self._call(args, kwargs), "shape", public)
+        return self._add(label, self._call(args, kwargs), "shape", public, doc)
 
-    def unchanged(self, label: str, *args: Any, public: bool = False, **kwargs: Any) -> Call:
+    def unchanged(self, label: str, *args: Any, doc: str | tuple[str, ...], public: bool = False,
+                  **kwargs: Any) -> Call:
         """The call leaves its inputs exactly as they were.
 
         Its data inputs must be NumPy arrays (or numbers): the sandbox shares arrays with
@@ -68,11 +80,12 @@ class Function:
             if not isinstance(value, (np.ndarray, int, float, Fn)):
                 raise TypeError(f"{self.module}.{self.name}: an 'unchanged' test takes arrays and numbers only, "
                                 f"not {type(value).__name__}")
-        return self._add(label, self._call(args, kwargs, after=True), "unchanged", public)
+        return self._add(label, self._call(args, kwargs, after=True), "unchanged", public, doc)
 
-    def figure(self, label: str, *args: Any, public: bool = False, **kwargs: Any) -> Call:
-        """The drawn figure shows what the reference figure shows."""
-        return self._add(label, self._call(args, kwargs), "figure", public)
+    def figure(self, label: str, *args: Any, doc: str | tuple[str, ...], public: bool = False,
+               **kwargs: Any) -> Call:
+        """The drawn figure shows what the reference figure shows (``doc``: as for :meth:`value`)."""
+        return self._add(label, self._call(args, kwargs), "figure", public, doc)
 
 
 class Suite:

@@ -31,85 +31,115 @@ Z_LARGE = np.array([[1000.0, 1001.0, 999.5], [-1000.0, -1002.0, -999.0],
                     [0.5, 700.0, 702.0], [3.0, -3.0, 0.0]])
 Y_LARGE = np.eye(3)[[1, 0, 2, 0]]
 
+# Each test quotes the docstring words it relies on (``doc=``; tests/test_docstring_promises.py).
+INPUTS = "inputs may be lists, tuples or NumPy arrays"
+UNCHANGED = "are never modified"
+FLOAT = "Returns a float."
+
+SM = "Softmax of the logits ``z``: exp(z_j) / sum_k exp(z_k)."
+SM_BATCH = "A 2-D ``z`` of shape (n, k) is a batch: each row is turned into probabilities on its own."
+SM_LARGE = "``softmax([1000, 1001, 1002])`` equals ``softmax([0, 1, 2])``"
 sm = S.function("softmax", "z")
-sm.value("four logits", z4, public=True)
-sm.value("a batch of 3 rows, 5 classes", Z35, public=True)
-sm.value("large logits [1000, 1001, 1002]", [1000.0, 1001.0, 1002.0], public=True)
-sm.value("integer list", [3, 1, 4, 1, 5])
-sm.value("a tuple", (0.5, -0.25, 2.0))
-sm.value("very negative logits", [-1000.0, -999.0, -1001.5])
-sm.value("a batch with large logits in every row", Z_LARGE)
-sm.value("one row as a (1, k) batch", np.array([[0.5, -0.25, 2.0, 1.0]]))
-sm.value("six random logits", rng.normal(0.0, 3.0, 6))
-sm.shape("one sample keeps its (k,) shape", z4)
-sm.shape("a batch keeps its (n, k) shape", Z35)
-sm.unchanged("leaves z alone", Z35.copy())
+sm.value("four logits", z4, public=True, doc=SM)
+sm.value("a batch of 3 rows, 5 classes", Z35, public=True, doc=SM_BATCH)
+sm.value("large logits [1000, 1001, 1002]", [1000.0, 1001.0, 1002.0], public=True, doc=SM_LARGE)
+sm.value("integer list", [3, 1, 4, 1, 5], doc="Integer logits are allowed.")
+sm.value("a tuple", (0.5, -0.25, 2.0), doc=INPUTS)
+sm.value("very negative logits", [-1000.0, -999.0, -1001.5],
+         doc="Subtract the row's largest logit before taking exponentials; the result is the same and nothing overflows")
+sm.value("a batch with large logits in every row", Z_LARGE, doc=(SM_BATCH, "Subtract the row's largest logit"))
+sm.value("one row as a (1, k) batch", np.array([[0.5, -0.25, 2.0, 1.0]]), doc=SM_BATCH)
+sm.value("six random logits", rng.normal(0.0, 3.0, 6), doc=SM)
+sm.shape("one sample keeps its (k,) shape", z4, doc="Returns a float NumPy array with the shape of ``z``.")
+sm.shape("a batch keeps its (n, k) shape", Z35, doc="Returns a float NumPy array with the shape of ``z``.")
+sm.unchanged("leaves z alone", Z35.copy(), doc=UNCHANGED)
 
+CE = "the loss is -sum_k y_k * ln softmax(z)_k"
+CE_BATCH = "for a batch (2-D, shape (n, k)) it is the mean of that over the n rows"
+CE_BIG = "a sample with ``z = [0, 1000]`` and ``y = [1, 0]`` costs 1000, not infinity"
 ce = S.function("softmax_cross_entropy", "y, z")
-ce.value("one sample, one-hot", [0.0, 0.0, 1.0, 0.0], z4, public=True)
-ce.value("batch of 5 samples, 3 classes", Y53, Z53, public=True)
-ce.value("z = [0, 1000] with the true class at 0", [1.0, 0.0], [0.0, 1000.0], public=True)
-ce.value("soft labels", [0.2, 0.5, 0.3], [1.5, -0.5, 0.25])
-ce.value("a batch with large logits in every row", Y_LARGE, Z_LARGE)
-ce.value("integer lists", [0, 1, 0], [3, 5, -2])
-ce.value("batch of 4 samples, 6 classes", Y46, Z46)
-ce.value("very negative logits", [0.0, 1.0, 0.0], [-1000.0, -1001.0, -999.0])
-ce.shape("returns a single number", Y53, Z53)
-ce.unchanged("leaves its inputs alone", Y46.copy(), Z46.copy())
+ce.value("one sample, one-hot", [0.0, 0.0, 1.0, 0.0], z4, public=True, doc=CE)
+ce.value("batch of 5 samples, 3 classes", Y53, Z53, public=True, doc=CE_BATCH)
+ce.value("z = [0, 1000] with the true class at 0", [1.0, 0.0], [0.0, 1000.0], public=True, doc=CE_BIG)
+ce.value("soft labels", [0.2, 0.5, 0.3], [1.5, -0.5, 0.25], doc="``y`` is usually one-hot but may hold any probabilities.")
+ce.value("a batch with large logits in every row", Y_LARGE, Z_LARGE, doc=(CE_BATCH, "(the log-sum-exp trick)"))
+ce.value("integer lists", [0, 1, 0], [3, 5, -2], doc="Integer lists are allowed.")
+ce.value("batch of 4 samples, 6 classes", Y46, Z46, doc=CE_BATCH)
+ce.value("very negative logits", [0.0, 1.0, 0.0], [-1000.0, -1001.0, -999.0], doc="(the log-sum-exp trick)")
+ce.shape("returns a single number", Y53, Z53, doc=FLOAT)
+ce.unchanged("leaves its inputs alone", Y46.copy(), Z46.copy(), doc=UNCHANGED)
 
+CG = "For one sample (1-D, k values) it is softmax(z) - y."
+CG_BATCH = "the gradient is (softmax(Z) - Y) / n, row-wise softmax"
+CG_SHAPE = "Returns a float NumPy array with the shape of ``z``."
 cg = S.function("softmax_cross_entropy_gradient", "y, z")
-cg.value("one sample", [0.0, 1.0, 0.0, 0.0], z4, public=True)
-cg.value("batch of 5 samples, 3 classes", Y53, Z53, public=True)
-cg.value("large logits [1000, 1001, 1002]", [0.0, 0.0, 1.0], [1000.0, 1001.0, 1002.0])
-cg.value("z = [0, 1000] with the true class at 0", [1.0, 0.0], [0.0, 1000.0])
-cg.value("integer lists", [0, 0, 1, 0, 0], [2, -1, 3, 0, 1])
-cg.value("soft labels", [0.2, 0.5, 0.3], [1.5, -0.5, 0.25])
-cg.value("batch of 4 samples, 6 classes", Y46, Z46)
-cg.value("a batch with large logits in every row", Y_LARGE, Z_LARGE)
-cg.shape("one sample: shape (k,)", [0.0, 1.0, 0.0, 0.0], z4, public=True)
-cg.shape("a batch: shape (n, k)", Y53, Z53)
-cg.unchanged("leaves its inputs alone", Y53.copy(), Z53.copy())
+cg.value("one sample", [0.0, 1.0, 0.0, 0.0], z4, public=True, doc=CG)
+cg.value("batch of 5 samples, 3 classes", Y53, Z53, public=True, doc=CG_BATCH)
+cg.value("large logits [1000, 1001, 1002]", [0.0, 0.0, 1.0], [1000.0, 1001.0, 1002.0],
+         doc="Large logits must work")
+cg.value("z = [0, 1000] with the true class at 0", [1.0, 0.0], [0.0, 1000.0], doc="Large logits must work")
+cg.value("integer lists", [0, 0, 1, 0, 0], [2, -1, 3, 0, 1], doc="integer lists are allowed")
+cg.value("soft labels", [0.2, 0.5, 0.3], [1.5, -0.5, 0.25], doc="``y`` holds probabilities that add up to 1 in each row")
+cg.value("batch of 4 samples, 6 classes", Y46, Z46, doc=CG_BATCH)
+cg.value("a batch with large logits in every row", Y_LARGE, Z_LARGE, doc=(CG_BATCH, "Large logits must work"))
+cg.shape("one sample: shape (k,)", [0.0, 1.0, 0.0, 0.0], z4, public=True, doc=CG_SHAPE)
+cg.shape("a batch: shape (n, k)", Y53, Z53, doc=CG_SHAPE)
+cg.unchanged("leaves its inputs alone", Y53.copy(), Z53.copy(), doc=UNCHANGED)
 
+BG = "the two fractions of dL/dp cancel to sigmoid(z) - y"
+BG_FORMS = "a 1-D sequence, a 2-D array or a plain number each (integers allowed)"
+BG_SHAPE = "Returns a float NumPy array with the shape of ``z``."
 bg = S.function("bce_logit_gradient", "y, z")
-bg.value("five samples", [1, 0, 1, 0, 1], [2.0, -1.0, 0.0, 3.5, -0.5], public=True)
-bg.value("one sample as plain numbers", 1, 0.3, public=True)
-bg.value("very large logits", [0, 1, 1, 0, 1], [-800.0, 800.0, -50.0, 50.0, 0.0])
-bg.value("a 2-D batch", rng.integers(0, 2, (4, 3)).astype(float), rng.normal(0.0, 2.0, (4, 3)))
-bg.value("integer lists", [0, 1, 1, 0], [-2, 3, 1, 0])
-bg.value("random data", rng.integers(0, 2, 13).astype(float), rng.normal(0.0, 3.0, 13))
-bg.shape("same shape as z", [1, 0, 1, 0, 1], [2.0, -1.0, 0.0, 3.5, -0.5], public=True)
+bg.value("five samples", [1, 0, 1, 0, 1], [2.0, -1.0, 0.0, 3.5, -0.5], public=True, doc=BG)
+bg.value("one sample as plain numbers", 1, 0.3, public=True, doc=BG_FORMS)
+bg.value("very large logits", [0, 1, 1, 0, 1], [-800.0, 800.0, -50.0, 50.0, 0.0],
+         doc="Very large positive or negative logits (such as +-800) must give finite values.")
+bg.value("a 2-D batch", rng.integers(0, 2, (4, 3)).astype(float), rng.normal(0.0, 2.0, (4, 3)), doc=BG_FORMS)
+bg.value("integer lists", [0, 1, 1, 0], [-2, 3, 1, 0], doc=BG_FORMS)
+bg.value("random data", rng.integers(0, 2, 13).astype(float), rng.normal(0.0, 3.0, 13), doc=BG)
+bg.shape("same shape as z", [1, 0, 1, 0, 1], [2.0, -1.0, 0.0, 3.5, -0.5], public=True, doc=BG_SHAPE)
 bg.shape("a 2-D batch keeps its shape", np.array([[1.0, 0.0, 1.0], [0.0, 0.0, 1.0]]),
-         np.array([[0.5, -1.0, 2.0], [1.5, 0.0, -0.5]]))
-bg.unchanged("leaves its inputs alone", np.array([1.0, 0.0, 0.0, 1.0]), np.array([0.25, -2.0, 1.0, 4.0]))
+         np.array([[0.5, -1.0, 2.0], [1.5, 0.0, -0.5]]), doc=(BG_FORMS, BG_SHAPE))
+bg.unchanged("leaves its inputs alone", np.array([1.0, 0.0, 0.0, 1.0]), np.array([0.25, -2.0, 1.0, 4.0]),
+             doc=UNCHANGED)
 
+HI = "the mean of max(0, margin - y * score)"
+HI_FORMS = "flat sequences (lists, tuples or arrays, integers allowed) or two plain numbers for one sample"
 y5 = [1, -1, 1, -1, 1]
 s5 = [2.0, -0.5, 0.3, 1.2, -1.0]
 hi = S.function("hinge", "y, score, margin")
-hi.value("five samples", y5, s5, public=True)
-hi.value("margin 0.5", y5, s5, margin=0.5, public=True)
-hi.value("integer lists", [1, -1, -1, 1], [3, -2, 1, 0])
-hi.value("one sample as plain numbers", -1, 0.25)
-hi.value("every sample beyond the margin", [1.0, -1.0, 1.0], [1.5, -2.0, 3.25])
-hi.value("random data", rng.choice([-1.0, 1.0], 19), rng.normal(0.0, 1.5, 19))
+hi.value("five samples", y5, s5, public=True, doc=HI)
+hi.value("margin 0.5", y5, s5, margin=0.5, public=True, doc=HI)
+# costs 0, 0, 2 and 1: a mean of 0.75
+hi.value("integer lists", [1, -1, -1, 1], [3, -2, 1, 0], doc=HI_FORMS)
+hi.value("one sample as plain numbers", -1, 0.25, doc=HI_FORMS)
+hi.value("every sample beyond the margin", [1.0, -1.0, 1.0], [1.5, -2.0, 3.25],
+         doc="A sample costs nothing only when it is on the right side with room to spare")
+hi.value("random data", rng.choice([-1.0, 1.0], 19), rng.normal(0.0, 1.5, 19), doc=HI)
 hi.value("margin 2, arrays", np.array([1.0, 1.0, -1.0, -1.0, 1.0, -1.0]),
-         np.array([2.5, 0.5, -3.0, 0.75, -0.25, -1.5]), margin=2.0)
-hi.shape("returns a single number", y5, s5)
-hi.unchanged("leaves its inputs alone", np.array([1.0, -1.0, 1.0, -1.0]), np.array([0.4, 0.2, 1.7, -2.0]))
+         np.array([2.5, 0.5, -3.0, 0.75, -0.25, -1.5]), margin=2.0, doc=(HI, HI_FORMS))
+hi.shape("returns a single number", y5, s5, doc=FLOAT)
+hi.unchanged("leaves its inputs alone", np.array([1.0, -1.0, 1.0, -1.0]), np.array([0.4, 0.2, 1.7, -2.0]),
+             doc=UNCHANGED)
 
+FO = "A sample costs -(1 - p_t) ** gamma * ln(p_t)"
+FO_PT = "p_t = p where y = 1 and 1 - p where y = 0"
 yf = [1, 0, 1, 0, 1]
 pf = [0.9, 0.2, 0.3, 0.6, 0.75]
 fo = S.function("focal_loss", "y, p, gamma")
-fo.value("five samples, gamma 2", yf, pf, public=True)
-fo.value("gamma 0 is the binary cross-entropy", yf, pf, gamma=0, public=True)
-fo.value("one sample as plain numbers", 0, 0.35)
+fo.value("five samples, gamma 2", yf, pf, public=True, doc=(FO, FO_PT))
+fo.value("gamma 0 is the binary cross-entropy", yf, pf, gamma=0, public=True,
+         doc="With ``gamma = 0`` this is the binary cross-entropy.")
+fo.value("one sample as plain numbers", 0, 0.35, doc="or two plain numbers for one sample")
 # At p = 0 or 1 the answer depends on how the clipping is rounded (clip p, or
 # clip p_t); a relative 1e-5 accepts both and still rejects a missing clip.
-fo.value("probabilities of exactly 0 and 1", [1, 0, 1, 0, 1], [1.0, 0.0, 0.0, 1.0, 0.5], rtol=1e-5)
-fo.value("gamma 0.5", [0, 1, 1, 0], [0.45, 0.15, 0.85, 0.05], gamma=0.5)
-fo.value("gamma 5", [1, 1, 0, 0, 1, 0], [0.55, 0.98, 0.4, 0.9, 0.2, 0.01], gamma=5.0)
-fo.value("random data", rng.integers(0, 2, 23).astype(float), rng.uniform(0.01, 0.99, 23), gamma=1.5)
-fo.shape("returns a single number", yf, pf)
-fo.unchanged("leaves its inputs alone", np.array([1.0, 0.0, 1.0]), np.array([0.0, 0.3, 1.0]))
+fo.value("probabilities of exactly 0 and 1", [1, 0, 1, 0, 1], [1.0, 0.0, 0.0, 1.0, 0.5], rtol=1e-5,
+         doc="With p clipped to [EPS, 1 - EPS]")
+fo.value("gamma 0.5", [0, 1, 1, 0], [0.45, 0.15, 0.85, 0.05], gamma=0.5, doc=FO)
+fo.value("gamma 5", [1, 1, 0, 0, 1, 0], [0.55, 0.98, 0.4, 0.9, 0.2, 0.01], gamma=5.0, doc=FO)
+fo.value("random data", rng.integers(0, 2, 23).astype(float), rng.uniform(0.01, 0.99, 23), gamma=1.5, doc=FO)
+fo.shape("returns a single number", yf, pf, doc=FLOAT)
+fo.unchanged("leaves its inputs alone", np.array([1.0, 0.0, 1.0]), np.array([0.0, 0.3, 1.0]), doc=UNCHANGED)
 
 TESTS = S.tests
 test_case = pytest_tests(TESTS)

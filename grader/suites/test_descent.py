@@ -12,35 +12,50 @@ from grader.wire import Fn
 S = Suite("descent", seed=20240404)
 rng = S.rng
 
+# Each test quotes the docstring words it relies on (``doc=``; tests/test_docstring_promises.py).
+INPUTS = "Every function takes lists, tuples or NumPy arrays (integers allowed)"
+UNCHANGED = "changes none of its arguments"
+
+STEP = "One update theta - lr * grad, returned as a new float array"
 st = S.function("gradient_descent_step", "theta, grad, lr")
-st.value("one step", [1.0, -2.0], [0.5, 0.25], 0.1, public=True)
-st.value("three parameters", np.array([0.3, 0.0, -1.2]), np.array([2.0, -1.0, 0.5]), 0.05)
-st.value("integer lists", [4, 2], [1, -3], 0.5)
-st.value("learning rate 1", rng.normal(size=5), rng.normal(size=5), 1.0)
-st.shape("same shape as theta", np.array([0.3, 0.0, -1.2]), np.array([2.0, -1.0, 0.5]), 0.05)
-st.unchanged("leaves theta alone", np.array([0.3, 0.0, -1.2]), np.array([2.0, -1.0, 0.5]), 0.05)
+st.value("one step", [1.0, -2.0], [0.5, 0.25], 0.1, public=True, doc=STEP)
+st.value("three parameters", np.array([0.3, 0.0, -1.2]), np.array([2.0, -1.0, 0.5]), 0.05, doc=STEP)
+# [4, 2] - 0.5 * [1, -3] = [3.5, 3.5]: an integer result array keeps 3 and 3.
+st.value("integer lists", [4, 2], [1, -3], 0.5, doc=(STEP, INPUTS))
+st.value("learning rate 1", rng.normal(size=5), rng.normal(size=5), 1.0, doc=STEP)
+st.shape("same shape as theta", np.array([0.3, 0.0, -1.2]), np.array([2.0, -1.0, 0.5]), 0.05,
+         doc="returned as a new float array shaped like ``theta``")
+st.unchanged("leaves theta alone", np.array([0.3, 0.0, -1.2]), np.array([2.0, -1.0, 0.5]), 0.05,
+             doc="``theta`` is left unchanged.")
 
 X = np.column_stack([np.ones(9), rng.normal(size=(9, 2))])
 y = rng.normal(size=9)
 theta = np.array([0.5, -1.0, 2.0])
 
+SG = "That is -2 X^T (y - X theta)."
 sg = S.function("sse_gradient", "X, y, theta")
-sg.value("a 4x2 design", [[1, 1], [1, 2], [1, 3], [1, 4]], [2.0, 3.0, 5.0, 4.0], [0.5, 1.0], public=True)
-sg.value("a 9x3 design", X, y, theta)
+sg.value("a 4x2 design", [[1, 1], [1, 2], [1, 3], [1, 4]], [2.0, 3.0, 5.0, 4.0], [0.5, 1.0], public=True,
+         doc=(SG, INPUTS))
+sg.value("a 9x3 design", X, y, theta, doc=SG)
 sg.value("a tall 15x2 design", np.column_stack([np.ones(15), rng.uniform(0, 10, 15)]),
-         rng.normal(5, 2, 15), np.array([1.0, 0.3]))
-sg.shape("one entry per parameter", X, y, theta)
-sg.unchanged("leaves its inputs alone", X.copy(), y.copy(), theta.copy())
+         rng.normal(5, 2, 15), np.array([1.0, 0.3]), doc=SG)
+# Whole X and y with a fractional theta: -2 X^T (y - X theta) is not whole.
+sg.value("integer X and y", [[1, 2], [1, -1], [1, 0], [1, 3]], [3, 0, 1, 4], [0.25, 0.1], doc=(SG, INPUTS))
+sg.shape("one entry per parameter", X, y, theta, doc="Returns a 1-D array shaped like ``theta``.")
+sg.unchanged("leaves its inputs alone", X.copy(), y.copy(), theta.copy(), doc=UNCHANGED)
 
+GD = "The result is the whole trajectory, an array of shape (n_steps + 1, d) whose first row is ``theta0``."
 gd = S.function("gradient_descent", "grad_fn, theta0, lr, n_steps")
-gd.value("the bowl from (3, 4), lr=0.1", Fn("bowl_grad"), [3.0, 4.0], 0.1, 5, public=True)
-gd.value("an elongated bowl", Fn("ellipse_grad"), np.array([2.0, -1.0]), 0.04, 12)
-gd.value("two local minima", Fn("quartic_grad"), np.array([0.4, 1.0]), 0.05, 20)
-gd.value("zero steps", Fn("bowl_grad"), [1.0, 2.0], 0.1, 0)
-gd.value("integer start", Fn("bowl_grad"), [3, -1], 0.25, 3)
-gd.shape("shape (n_steps + 1, d)", Fn("bowl_grad"), [3.0, 4.0], 0.1, 5, public=True)
-gd.shape("three parameters", Fn("bowl_grad"), np.array([1.0, 2.0, 3.0]), 0.1, 4)
-gd.unchanged("leaves theta0 alone", Fn("bowl_grad"), np.array([3.0, 4.0]), 0.1, 5)
+gd.value("the bowl from (3, 4), lr=0.1", Fn("bowl_grad"), [3.0, 4.0], 0.1, 5, public=True,
+         doc=("Run ``n_steps`` gradient-descent updates from ``theta0``.", GD))
+gd.value("an elongated bowl", Fn("ellipse_grad"), np.array([2.0, -1.0]), 0.04, 12, doc=GD)
+gd.value("two local minima", Fn("quartic_grad"), np.array([0.4, 1.0]), 0.05, 20, doc=GD)
+gd.value("zero steps", Fn("bowl_grad"), [1.0, 2.0], 0.1, 0, doc=GD)
+# Each step halves x: [3, -1] -> [1.5, -0.5] -> ...: an integer trajectory keeps whole numbers.
+gd.value("integer start", Fn("bowl_grad"), [3, -1], 0.25, 3, doc=(GD, INPUTS))
+gd.shape("shape (n_steps + 1, d)", Fn("bowl_grad"), [3.0, 4.0], 0.1, 5, public=True, doc=GD)
+gd.shape("three parameters", Fn("bowl_grad"), np.array([1.0, 2.0, 3.0]), 0.1, 4, doc=GD)
+gd.unchanged("leaves theta0 alone", Fn("bowl_grad"), np.array([3.0, 4.0]), 0.1, 5, doc=UNCHANGED)
 
 TESTS = S.tests
 test_case = pytest_tests(TESTS)
@@ -82,6 +97,16 @@ MISTAKES: list[Mistake] = [
            theta = np.asarray(theta, dtype=float)
            theta -= lr * np.asarray(grad, dtype=float)
            return theta
+       """),
+    _m("descent.gradient_descent_step", "integer-result-array",
+       """Your new theta for integer input holds whole numbers only: the result array took
+       the integer type of theta, and theta - lr * grad lost its fractions when written into
+       it. Make the result a float array.""",
+       """
+       def gradient_descent_step(theta, grad, lr):
+           new = np.array(theta)
+           new[...] = new - lr * np.asarray(grad, dtype=float)
+           return new
        """),
     # ------------------------------------------------------------------ descent.sse_gradient
     _m("descent.sse_gradient", "missing-factor-2",

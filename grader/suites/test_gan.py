@@ -13,29 +13,41 @@ rng = S.rng
 real3, fake3 = [0.9, 0.8, 0.6], [0.2, 0.35, 0.1]
 real13, fake9 = rng.uniform(0.05, 0.95, 13), rng.uniform(0.05, 0.95, 9)
 
+# Each test quotes the docstring words it relies on (``doc=``; tests/test_docstring_promises.py).
+UNCHANGED = "neither changes its arguments"
+FLOAT = "Returns a float."
+DL = "-mean(ln D(x)) - mean(ln(1 - D(G(z))))"
+DL_KINDS = "Each input is a 1-D sequence of probabilities (list, tuple or NumPy array) or a single number."
+CLIP = "clipped to [EPS, 1 - EPS] first"
 dl = S.function("gan_discriminator_loss", "d_real, d_fake")
-dl.value("three real and three generated samples", real3, fake3, public=True)
-dl.value("four real and two generated samples", [0.7, 0.95, 0.55, 0.8], [0.3, 0.05], public=True)
+dl.value("three real and three generated samples", real3, fake3, public=True, doc=DL)
+dl.value("four real and two generated samples", [0.7, 0.95, 0.55, 0.8], [0.3, 0.05], public=True,
+         doc=("(n and m may differ)", "each mean taken over its own samples"))
 # At D = 0 or 1 a term is about -ln(1e-12) = 27.6 and depends on how the clipping
 # rounds (clip D, or clip 1 - D): a relative 1e-5 accepts both.
-dl.value("outputs of exactly 0 and 1", [1.0, 0.0, 0.6], [0.0, 1.0, 0.25, 0.5], rtol=1e-5)
-dl.value("random outputs, 13 real and 9 generated", real13, fake9)
-dl.value("single numbers", 0.75, 0.4)
-dl.value("tuples", (0.65, 0.85, 0.9, 0.7), (0.15, 0.4, 0.3, 0.2))
-dl.shape("returns a single number", real13, fake9, public=True)
-dl.unchanged("leaves its inputs alone", real13.copy(), fake9.copy())
+dl.value("outputs of exactly 0 and 1", [1.0, 0.0, 0.6], [0.0, 1.0, 0.25, 0.5], rtol=1e-5, doc=CLIP)
+dl.value("random outputs, 13 real and 9 generated", real13, fake9, doc=DL)
+dl.value("single numbers", 0.75, 0.4, doc=DL_KINDS)
+dl.value("tuples", (0.65, 0.85, 0.9, 0.7), (0.15, 0.4, 0.3, 0.2), doc=DL_KINDS)
+dl.shape("returns a single number", real13, fake9, public=True, doc=FLOAT)
+dl.unchanged("leaves its inputs alone", real13.copy(), fake9.copy(), doc=UNCHANGED)
 
+NS = "With ``non_saturating=True`` (the default) return -mean(ln D(G(z)))"
+MM = "with ``non_saturating=False`` return the minimax form mean(ln(1 - D(G(z))))"
+GL_KINDS = "``d_fake`` is a 1-D sequence of probabilities (list, tuple or NumPy array) or a single number."
 gl = S.function("gan_generator_loss", "d_fake, non_saturating")
-gl.value("three generated samples, non-saturating (the default)", fake3, public=True)
-gl.value("the minimax form", fake3, public=True, non_saturating=False)
-gl.value("outputs of exactly 0 and 1, non-saturating", [0.0, 1.0, 0.4, 0.7], rtol=1e-5)
-gl.value("outputs of exactly 0 and 1, minimax", [0.0, 1.0, 0.4, 0.7], rtol=1e-5, non_saturating=False)
-gl.value("random outputs, non-saturating", fake9, non_saturating=True)
-gl.value("random outputs, minimax", fake9, non_saturating=False)
-gl.value("a single number, minimax", 0.3, non_saturating=False)
-gl.value("a tuple, non-saturating", (0.15, 0.4, 0.3, 0.2))
-gl.shape("returns a single number", fake9, public=True)
-gl.unchanged("leaves its input alone", fake9.copy(), non_saturating=False)
+gl.value("three generated samples, non-saturating (the default)", fake3, public=True, doc=NS)
+gl.value("the minimax form", fake3, public=True, non_saturating=False, doc=MM)
+gl.value("outputs of exactly 0 and 1, non-saturating", [0.0, 1.0, 0.4, 0.7], rtol=1e-5,
+         doc=(NS, "Outputs are clipped to [EPS, 1 - EPS] first."))
+gl.value("outputs of exactly 0 and 1, minimax", [0.0, 1.0, 0.4, 0.7], rtol=1e-5, non_saturating=False,
+         doc=(MM, "Outputs are clipped to [EPS, 1 - EPS] first."))
+gl.value("random outputs, non-saturating", fake9, non_saturating=True, doc=NS)
+gl.value("random outputs, minimax", fake9, non_saturating=False, doc=MM)
+gl.value("a single number, minimax", 0.3, non_saturating=False, doc=(MM, GL_KINDS))
+gl.value("a tuple, non-saturating", (0.15, 0.4, 0.3, 0.2), doc=(NS, GL_KINDS))
+gl.shape("returns a single number", fake9, public=True, doc=FLOAT)
+gl.unchanged("leaves its input alone", fake9.copy(), non_saturating=False, doc=UNCHANGED)
 
 TESTS = S.tests
 test_case = pytest_tests(TESTS)

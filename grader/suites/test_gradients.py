@@ -19,73 +19,99 @@ p5 = [2.25, 0.75, 2.0, 8.0, 1.5]
 y17, p17 = rng.normal(2.0, 3.0, 17), rng.normal(2.0, 3.0, 17)
 col4 = np.array([[0.0], [1.5], [1.0], [2.75]])
 
+# Each test quotes the docstring words it relies on (``doc=``; tests/test_docstring_promises.py).
+UNCHANGED = "No function here changes its arguments."
+MG = "its derivative with respect to y_hat_i is -sign(y_i - y_hat_i) / n"
+MG_TIE = "Where y_i == y_hat_i the absolute value has a corner; use 0 there"
+MG_SHAPES = "either may be a flat ``(n,)`` vector or an ``(n, 1)`` column"
+MG_KINDS = "as a list, tuple or NumPy array (integers allowed)"
+MG_SHAPE = "Returns a float NumPy array with the shape of ``y_hat``."
 mg = S.function("mae_gradient", "y, y_hat")
-mg.value("five samples, one of them exact", y5, p5, public=True)
-mg.value("column y_hat with flat y", [1.0, -2.0, 1.0, 4.0], col4, public=True)
-mg.value("flat y_hat with column y", np.array(y5).reshape(-1, 1), np.array(p5))
-mg.value("integer lists with several ties", [1, 2, 3, 4, 5, 6], [1, 3, 3, 2, 5, 9])
-mg.value("tuples", (0.5, 1.5, -2.0), (1.25, 1.0, 1.0))
-mg.value("random data", y17, p17)
-mg.shape("same shape as a column y_hat", [1.0, -2.0, 1.0, 4.0], col4, public=True)
-mg.shape("same shape as a flat y_hat", y17, p17)
-mg.unchanged("leaves its inputs alone", y17.copy(), p17.copy())
+mg.value("five samples, one of them exact", y5, p5, public=True, doc=(MG, MG_TIE))
+mg.value("column y_hat with flat y", [1.0, -2.0, 1.0, 4.0], col4, public=True, doc=MG_SHAPES)
+mg.value("flat y_hat with column y", np.array(y5).reshape(-1, 1), np.array(p5), doc=MG_SHAPES)
+mg.value("integer lists with several ties", [1, 2, 3, 4, 5, 6], [1, 3, 3, 2, 5, 9], doc=(MG_KINDS, MG_TIE))
+mg.value("tuples", (0.5, 1.5, -2.0), (1.25, 1.0, 1.0), doc=MG_KINDS)
+mg.value("random data", y17, p17, doc=MG)
+mg.shape("same shape as a column y_hat", [1.0, -2.0, 1.0, 4.0], col4, public=True, doc=(MG_SHAPES, MG_SHAPE))
+mg.shape("same shape as a flat y_hat", y17, p17, doc=MG_SHAPE)
+mg.unchanged("leaves its inputs alone", y17.copy(), p17.copy(), doc=UNCHANGED)
 
+HG = "the gradient is simply -clip(r_i, -delta, delta) / n"
+HG_RULES = "Same input rules as ``mae_gradient``."
 hg = S.function("huber_gradient", "y, y_hat, delta")
 hy, hp = [0.0, 1.0, 2.0, -3.0, 0.5], [0.2, 3.0, 2.5, 1.0, 0.5]
-hg.value("small and large residuals, delta=1", hy, hp, public=True)
-hg.value("delta=2.5", hy, hp, public=True, delta=2.5)
+hg.value("small and large residuals, delta=1", hy, hp, public=True, doc=HG)
+hg.value("delta=2.5", hy, hp, public=True, delta=2.5, doc=HG)
 # r = 1.5, -1.5, 0.75, -1.5, 3.0: three residuals exactly on the band's edge, where
 # both pieces of the derivative agree.
-hg.value("residuals of exactly +-delta", [1.5, 0.0, 2.0, -1.0, 3.0], [0.0, 1.5, 1.25, 0.5, 0.0], delta=1.5)
-hg.value("column y_hat with flat y", [1.0, -2.0, 1.9, 4.0], col4, delta=0.75)
-hg.value("random data, delta=2", y17, p17, delta=2.0)
-hg.value("integer lists", [1, 5, 9, 2], [2, 2, 2, 2])
-hg.shape("same shape as a column y_hat", [1.0, -2.0, 1.9, 4.0], col4, delta=0.75)
-hg.unchanged("leaves its inputs alone", y17.copy(), p17.copy(), delta=2.0)
+hg.value("residuals of exactly +-delta", [1.5, 0.0, 2.0, -1.0, 3.0], [0.0, 1.5, 1.25, 0.5, 0.0], delta=1.5,
+         doc="Both pieces say the same at |r| = delta")
+hg.value("column y_hat with flat y", [1.0, -2.0, 1.9, 4.0], col4, delta=0.75, doc=HG_RULES)
+hg.value("random data, delta=2", y17, p17, delta=2.0, doc=HG)
+hg.value("integer lists", [1, 5, 9, 2], [2, 2, 2, 2], doc=HG_RULES)
+hg.shape("same shape as a column y_hat", [1.0, -2.0, 1.9, 4.0], col4, delta=0.75,
+         doc=(HG_RULES, "Returns a float NumPy array with the shape of ``y_hat``."))
+hg.unchanged("leaves its inputs alone", y17.copy(), p17.copy(), delta=2.0, doc=UNCHANGED)
 
+LC = "with C0 = sum(y_c ** 2), C1 = sum(x_c * y_c) and C2 = sum(x_c ** 2)"
+LC_KINDS = "as flat sequences (lists, tuples or NumPy arrays, integers allowed) or ``(n, 1)`` columns"
 lc = S.function("loss_coefficients", "x, y")
 x12 = rng.uniform(10.0, 30.0, 12)
 y12 = 1.7 * x12 - 4.0 + rng.normal(0.0, 3.0, 12)
-lc.value("the three rooms: x = 1, 2, 3", [1.0, 2.0, 3.0], [2.0, 3.2, 6.1], public=True)
-lc.value("integer lists on an exact line", [20, 30, 40], [5, 8, 11], public=True)
-lc.value("uncentred random data", x12, y12)
-lc.value("(n, 1) columns", x12[:7].reshape(-1, 1), y12[:7].reshape(-1, 1))
-lc.value("tuples", (2.0, 4.0, 6.0, 9.0), (1.5, -0.5, 3.0, 2.25))
-lc.shape("returns three numbers", x12, y12, public=True)
-lc.unchanged("leaves its inputs alone", x12.copy(), y12.copy())
+lc.value("the three rooms: x = 1, 2, 3", [1.0, 2.0, 3.0], [2.0, 3.2, 6.1], public=True, doc=LC)
+lc.value("integer lists on an exact line", [20, 30, 40], [5, 8, 11], public=True, doc=(LC, LC_KINDS))
+# Means 7/3 and 8/3: centring in an integer array truncates both (C2 = 42/9 exactly).
+lc.value("integer lists with fractional means", [1, 2, 4], [3, 0, 5], doc=(LC, LC_KINDS))
+lc.value("uncentred random data", x12, y12, doc=("Centre both variables first", LC))
+lc.value("(n, 1) columns", x12[:7].reshape(-1, 1), y12[:7].reshape(-1, 1), doc=LC_KINDS)
+lc.value("tuples", (2.0, 4.0, 6.0, 9.0), (1.5, -0.5, 3.0, 2.25), doc=LC_KINDS)
+lc.shape("returns three numbers", x12, y12, public=True, doc="Returns the tuple ``(C0, C1, C2)`` of three floats.")
+lc.unchanged("leaves its inputs alone", x12.copy(), y12.copy(), doc=UNCHANGED)
 
+NH = "Entry (i, j) approximates d2f / (dx_i dx_j) at ``x`` by stepping h along the unit vectors e_i and e_j"
+NH_X = "``x`` is a 1-D sequence of d numbers (a list, tuple or NumPy array, integers allowed)"
+NH_SHAPE = "Returns a float NumPy array of shape (d, d)"
 nh = S.function("numerical_hessian", "f, x, h")
 # The central difference agrees with other correct schemes (for instance a
 # three-point formula on the diagonal) to about 5e-7 on this non-polynomial
 # function; a relative 1e-5 accepts them all and still rejects forward
 # differences, whose error is about h = 1e-3.
-nh.value("2x^2 + 3xy + y^2 (Hessian [[4, 3], [3, 2]])", Fn("tilted"), [1.0, 2.0], public=True)
-nh.value("three coupled variables", Fn("coupled"), np.array([0.5, -0.8, 1.2]), public=True, rtol=1e-5)
-nh.value("integer list x", Fn("tilted"), [-2, 3])
-nh.value("a quadratic in three variables, x as a tuple", Fn("quadratic3"), (0.3, -0.2, 1.1))
-nh.value("coupled variables elsewhere", Fn("coupled"), np.array([-0.7, 0.4, 0.9]), rtol=1e-5)
+nh.value("2x^2 + 3xy + y^2 (Hessian [[4, 3], [3, 2]])", Fn("tilted"), [1.0, 2.0], public=True,
+         doc="For a quadratic function the estimate is exact (up to rounding) whatever h is.")
+nh.value("three coupled variables", Fn("coupled"), np.array([0.5, -0.8, 1.2]), public=True, rtol=1e-5, doc=NH)
+nh.value("integer list x", Fn("tilted"), [-2, 3], doc=NH_X)
+nh.value("a quadratic in three variables, x as a tuple", Fn("quadratic3"), (0.3, -0.2, 1.1), doc=NH_X)
+nh.value("coupled variables elsewhere", Fn("coupled"), np.array([-0.7, 0.4, 0.9]), rtol=1e-5, doc=NH)
 # Cubic in each variable: every scheme is exact on the diagonal, while the mixed
 # derivative is (3 x0^2 + h^2)(3 x1^2 + h^2), so a step other than h shows.
-nh.value("a coarse step h=0.1", Fn("cubic_product"), [1.0, -0.5], h=0.1)
-nh.value("one variable", Fn("cubic"), [1.5])
-nh.shape("a (2, 2) matrix for two variables", Fn("tilted"), [1.0, 2.0], public=True)
-nh.shape("a (3, 3) matrix for three variables", Fn("quadratic3"), (0.3, -0.2, 1.1))
+nh.value("a coarse step h=0.1", Fn("cubic_product"), [1.0, -0.5], h=0.1, doc=NH)
+nh.value("one variable", Fn("cubic"), [1.5], doc=("The same formula serves the diagonal (i == j).", NH_X))
+nh.shape("a (2, 2) matrix for two variables", Fn("tilted"), [1.0, 2.0], public=True, doc=NH_SHAPE)
+nh.shape("a (3, 3) matrix for three variables", Fn("quadratic3"), (0.3, -0.2, 1.1), doc=NH_SHAPE)
 # Values chosen so that stepping x in place and stepping back does not give x
 # back exactly: an in-place "restore" is visible afterwards.
-nh.unchanged("leaves x exactly as it was", Fn("quadratic3"), np.array([0.731, -1.377, 2.219]))
+nh.unchanged("leaves x exactly as it was", Fn("quadratic3"), np.array([0.731, -1.377, 2.219]),
+             doc="``x`` itself is never changed.")
 
+CR = "that is the row vector (dz/du)^T J, or J^T (dz/du)"
+CR_KINDS = "(a list of m rows of n numbers, or a 2-D NumPy array)"
 cr = S.function("chain_rule", "grad_outer, jacobian")
-cr.value("z = f(u, v) with u, v functions of (x, y)", [2.0, -1.5], [[1.0, 3.0], [0.5, -2.5]], public=True)
+cr.value("z = f(u, v) with u, v functions of (x, y)", [2.0, -1.5], [[1.0, 3.0], [0.5, -2.5]], public=True,
+         doc=(CR, CR_KINDS))
 cr.value("three inner functions of two variables", [1.0, -2.0, 0.5], [[2.0, 0.0], [1.0, -1.0], [4.0, 3.0]],
-         public=True)
-cr.value("a wide 2x4 Jacobian", rng.normal(size=2), rng.normal(size=(2, 4)))
-cr.value("a tall 5x3 Jacobian", rng.normal(size=5), rng.normal(size=(5, 3)))
-cr.value("a square non-symmetric 4x4 Jacobian", rng.normal(size=4), rng.normal(size=(4, 4)))
-cr.value("integer lists", [1, -2, 3], [[1, 2, 0], [3, 1, 4], [0, 5, 2]])
-cr.value("one inner function", [3.0], [[1.0, -2.0, 0.5]])
-cr.shape("one entry per variable x_i", [1.0, -2.0, 0.5], [[2.0, 0.0], [1.0, -1.0], [4.0, 3.0]], public=True)
-cr.shape("a 1-D result for a square Jacobian", rng.normal(size=3), rng.normal(size=(3, 3)))
-cr.unchanged("leaves its inputs alone", rng.normal(size=5), rng.normal(size=(5, 3)))
+         public=True, doc=(CR, CR_KINDS))
+cr.value("a wide 2x4 Jacobian", rng.normal(size=2), rng.normal(size=(2, 4)), doc=CR)
+cr.value("a tall 5x3 Jacobian", rng.normal(size=5), rng.normal(size=(5, 3)), doc=CR)
+cr.value("a square non-symmetric 4x4 Jacobian", rng.normal(size=4), rng.normal(size=(4, 4)), doc=CR)
+# (whole numbers in, whole numbers out: no integer input can be truncated here)
+cr.value("integer lists", [1, -2, 3], [[1, 2, 0], [3, 1, 4], [0, 5, 2]], doc=(CR, "Integers are allowed."))
+cr.value("one inner function", [3.0], [[1.0, -2.0, 0.5]], doc=(CR, "(a 1-D sequence of m numbers)"))
+cr.shape("one entry per variable x_i", [1.0, -2.0, 0.5], [[2.0, 0.0], [1.0, -1.0], [4.0, 3.0]], public=True,
+         doc="Returns a 1-D float NumPy array of n numbers.")
+cr.shape("a 1-D result for a square Jacobian", rng.normal(size=3), rng.normal(size=(3, 3)),
+         doc="Returns a 1-D float NumPy array of n numbers.")
+cr.unchanged("leaves its inputs alone", rng.normal(size=5), rng.normal(size=(5, 3)), doc=UNCHANGED)
 
 TESTS = S.tests
 test_case = pytest_tests(TESTS)
@@ -240,6 +266,18 @@ MISTAKES: list[Mistake] = [
            yc = np.ravel(np.asarray(y, dtype=float))
            xc, yc = xc - xc.mean(), yc - yc.mean()
            return float(np.sum(xc * xc)), float(np.sum(xc * yc)), float(np.sum(yc * yc))
+       """),
+    _m("gradients.loss_coefficients", "integer-centring",
+       """Your coefficients for integer input are off: x and y were centred inside integer
+       arrays, which cut the centred values to whole numbers. Centre float copies, for
+       example np.array(x, dtype=float) - np.mean(x).""",
+       """
+       def loss_coefficients(x, y):
+           xc = np.array(np.ravel(x))
+           yc = np.array(np.ravel(y))
+           xc[...] = xc - xc.mean()
+           yc[...] = yc - yc.mean()
+           return float(np.sum(yc * yc)), float(np.sum(xc * yc)), float(np.sum(xc * xc))
        """),
     # ------------------------------------------------------------------ gradients.numerical_hessian
     _m("gradients.numerical_hessian", "forward-differences",

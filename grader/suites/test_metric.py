@@ -19,19 +19,29 @@ a10 = 0.5 * rng.normal(size=(10, 5))
 b10 = a10 + 0.3 * rng.normal(size=(10, 5))
 same10 = np.array([1, 0, 0, 1, 0, 1, 1, 0, 0, 1])
 
+# Each test quotes the docstring words it relies on (``doc=``; tests/test_docstring_promises.py).
+UNCHANGED = "no function here changes its arguments"
+FLOAT = "Returns a float."
+CL = "s_i * d_i ** 2 + (1 - s_i) * max(0, margin - d_i) ** 2"
+CL_KINDS = "(or lists of n rows of k numbers, integers allowed)"
 cl = S.function("contrastive_loss", "a, b, same, margin")
-cl.value("four pairs in the plane", a4, b4, [1, 0, 0, 1], public=True)
+cl.value("four pairs in the plane", a4, b4, [1, 0, 0, 1], public=True, doc=(CL, CL_KINDS))
 cl.value("margin 2, two pairs at distance 0", [[1.0, 2.0, 3.0], [0.0, 0.0, 0.0], [1.0, 1.0, 1.0], [2.0, -1.0, 0.0]],
          [[1.0, 2.0, 3.0], [0.0, 0.0, 0.0], [1.5, 0.5, 2.0], [2.0, 1.0, 1.0]], [1, 0, 0, 1], public=True,
-         margin=2.0)
-cl.value("random pairs in 5 dimensions", a10, b10, same10)
-cl.value("random pairs, margin 0.8", a10, b10, same10, margin=0.8)
+         margin=2.0, doc=CL)
+cl.value("random pairs in 5 dimensions", a10, b10, same10, doc=CL)
+cl.value("random pairs, margin 0.8", a10, b10, same10, margin=0.8, doc=CL)
 cl.value("a dissimilar pair exactly at the margin", [[0.0, 0.0], [1.0, 1.0], [0.0, 0.0], [0.0, 0.0]],
-         [[3.0, 4.0], [1.0, 1.5], [1.2, 0.5], [6.0, 8.0]], [0, 0, 1, 0], margin=5.0)
-cl.value("integer lists", [[0, 0], [2, 1], [3, 3]], [[1, 2], [2, 1], [0, -1]], [1, 0, 0])
-cl.value("labels as booleans", np.array(a4), np.array(b4), np.array([True, False, False, True]), margin=1.5)
-cl.shape("returns a single number", a10, b10, same10, public=True)
-cl.unchanged("leaves its inputs alone", a10.copy(), b10.copy(), same10.copy(), margin=1.0)
+         [[3.0, 4.0], [1.0, 1.5], [1.2, 0.5], [6.0, 8.0]], [0, 0, 1, 0], margin=5.0,
+         doc="nothing once the points are at least ``margin`` apart")
+cl.value("integer lists", [[0, 0], [2, 1], [3, 3]], [[1, 2], [2, 1], [0, -1]], [1, 0, 0], doc=(CL, CL_KINDS))
+# Costs 2, 0 and 9: a mean of 11/3.
+cl.value("integer lists, a fractional mean", [[0, 0], [1, 1], [3, 0]], [[1, 1], [1, 2], [0, 0]], [1, 0, 1],
+         doc=(CL, CL_KINDS))
+cl.value("labels as booleans", np.array(a4), np.array(b4), np.array([True, False, False, True]), margin=1.5,
+         doc="(or True and False)")
+cl.shape("returns a single number", a10, b10, same10, public=True, doc=FLOAT)
+cl.unchanged("leaves its inputs alone", a10.copy(), b10.copy(), same10.copy(), margin=1.0, doc=UNCHANGED)
 
 # Squared gaps 0.5, -2 and 0.25 with margin 1: one triplet already far enough.
 anc3 = [[0.0, 0.0], [1.0, 1.0], [2.0, -1.0]]
@@ -41,20 +51,25 @@ anc8 = rng.normal(size=(8, 4))
 pos8 = anc8 + 0.5 * rng.normal(size=(8, 4))
 neg8 = anc8 + 0.7 * rng.normal(size=(8, 4))
 
+TL = "max(0, ||anchor_i - positive_i|| ** 2 - ||anchor_i - negative_i|| ** 2 + margin)"
+TL_KINDS = "(or lists of n rows of k numbers, integers allowed)"
 tl = S.function("triplet_loss", "anchor, positive, negative, margin")
-tl.value("three triplets in the plane", anc3, pos3, neg3, public=True)
+tl.value("three triplets in the plane", anc3, pos3, neg3, public=True, doc=(TL, TL_KINDS))
 tl.value("four triplets in 3-D, margin 0.5",
          [[0.0, 0.0, 0.0], [1.0, 0.0, -1.0], [0.5, 0.5, 0.5], [2.0, 1.0, 0.0]],
          [[0.2, -0.1, 0.3], [1.5, 0.5, -1.0], [0.5, 1.5, 0.5], [2.0, 1.0, 0.4]],
-         [[0.4, 0.2, 0.0], [0.0, 0.0, 0.0], [1.5, 0.5, 1.5], [2.5, 1.0, 0.0]], public=True, margin=0.5)
-tl.value("random triplets in 4 dimensions", anc8, pos8, neg8)
-tl.value("random triplets, margin 2", anc8, pos8, neg8, margin=2.0)
+         [[0.4, 0.2, 0.0], [0.0, 0.0, 0.0], [1.5, 0.5, 1.5], [2.5, 1.0, 0.0]], public=True, margin=0.5, doc=TL)
+tl.value("random triplets in 4 dimensions", anc8, pos8, neg8, doc=TL)
+tl.value("random triplets, margin 2", anc8, pos8, neg8, margin=2.0, doc=TL)
 # The first triplet's gap is exactly -margin: it costs 0 with > or >= alike.
 tl.value("a triplet exactly at the margin", [[0.0, 0.0], [1.0, 2.0], [0.0, 1.0]],
-         [[1.0, 1.0], [1.5, 2.0], [2.0, 1.0]], [[2.0, 0.0], [1.0, 3.5], [0.0, 0.0]], margin=2.0)
-tl.value("integer lists", [[0, 0], [1, 1], [2, 2]], [[1, 0], [1, 3], [2, 1]], [[0, 2], [2, 1], [4, 2]])
-tl.shape("returns a single number", anc8, pos8, neg8, public=True)
-tl.unchanged("leaves its inputs alone", anc8.copy(), pos8.copy(), neg8.copy(), margin=1.0)
+         [[1.0, 1.0], [1.5, 2.0], [2.0, 1.0]], [[2.0, 0.0], [1.0, 3.5], [0.0, 0.0]], margin=2.0,
+         doc="A triplet that already keeps that gap costs nothing.")
+# Costs 0, 4 and 0: a mean of 4/3.
+tl.value("integer lists", [[0, 0], [1, 1], [2, 2]], [[1, 0], [1, 3], [2, 1]], [[0, 2], [2, 1], [4, 2]],
+         doc=(TL, TL_KINDS))
+tl.shape("returns a single number", anc8, pos8, neg8, public=True, doc=FLOAT)
+tl.unchanged("leaves its inputs alone", anc8.copy(), pos8.copy(), neg8.copy(), margin=1.0, doc=UNCHANGED)
 
 TESTS = S.tests
 test_case = pytest_tests(TESTS)

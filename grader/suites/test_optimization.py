@@ -24,34 +24,44 @@ order9 = rng.permutation(9)
 X6 = np.column_stack([np.ones(6), rng.uniform(-2.0, 2.0, 6)])
 y6 = 1.5 * X6[:, 1] - 0.5 + rng.normal(0.0, 0.2, 6)
 
+# Each test quotes the docstring words it relies on (``doc=``; tests/test_docstring_promises.py).
+UNCHANGED = "No function here changes its arguments."
+SGD = "theta <- theta - lr * (2 / |B|) * X_B^T (X_B theta - y_B)"
+SGD_SHORT = "the last batch is shorter and is still used"
+SGD_SHAPE = "Returns the trajectory as a float array of shape (n_batches + 1, d)"
 sg = S.function("sgd_epoch", "X, y, theta, lr, order, batch_size")
 sg.value("5 rows in batches of 2 (the last one short)", X5, y5, [0.0, 0.0], 0.05, [3, 0, 4, 1, 2],
-         public=True, batch_size=2)
-sg.value("one row at a time (the default batch size)", X4, y4, [0.5, 0.0], 0.02, [2, 0, 3, 1], public=True)
-sg.value("9 rows, 3 parameters, batches of 4, 4 and 1", X9, y9, theta9, 0.1, order9, batch_size=4)
+         public=True, batch_size=2, doc=(SGD, SGD_SHORT))
+sg.value("one row at a time (the default batch size)", X4, y4, [0.5, 0.0], 0.02, [2, 0, 3, 1], public=True,
+         doc=SGD)
+sg.value("9 rows, 3 parameters, batches of 4, 4 and 1", X9, y9, theta9, 0.1, order9, batch_size=4,
+         doc=(SGD, SGD_SHORT))
 sg.value("batch_size = n: one full-batch step", X6, y6, np.array([0.0, 0.5]), 0.1,
-         np.array([4, 1, 5, 0, 3, 2]), batch_size=6)
-sg.value("9 rows in batches of 3", X9, y9, theta9, 0.05, order9[::-1].copy(), batch_size=3)
+         np.array([4, 1, 5, 0, 3, 2]), batch_size=6, doc="a ``batch_size`` of n makes a single full-batch step")
+sg.value("9 rows in batches of 3", X9, y9, theta9, 0.05, order9[::-1].copy(), batch_size=3, doc=SGD)
 sg.value("integer lists, batches of 3 and 1", [[1, 2], [1, 0], [1, -1], [1, 3]], [3, 1, 0, 5], [0, 1], 0.02,
-         [1, 3, 0, 2], batch_size=3)
+         [1, 3, 0, 2], batch_size=3, doc=(SGD, "(lists or NumPy arrays, integers allowed)"))
 sg.shape("shape (n_batches + 1, d) with a short last batch", X5, y5, [0.0, 0.0], 0.05, [3, 0, 4, 1, 2],
-         public=True, batch_size=2)
+         public=True, batch_size=2, doc=SGD_SHAPE)
 sg.shape("shape (2, d) for one full batch", X6, y6, np.array([0.0, 0.5]), 0.1,
-         np.array([4, 1, 5, 0, 3, 2]), batch_size=6)
-sg.unchanged("leaves its inputs alone", X9.copy(), y9.copy(), theta9.copy(), 0.1, order9.copy(), batch_size=4)
+         np.array([4, 1, 5, 0, 3, 2]), batch_size=6, doc=SGD_SHAPE)
+sg.unchanged("leaves its inputs alone", X9.copy(), y9.copy(), theta9.copy(), 0.1, order9.copy(), batch_size=4,
+             doc=("No input is changed.", UNCHANGED))
 
+MS = "lr < 2 / lambda_max"
+MS_KINDS = "as a list of lists or a 2-D NumPy array (integers allowed)"
 ms = S.function("max_stable_learning_rate", "H")
 A4 = rng.normal(size=(4, 4))
 H4 = A4 @ A4.T + 0.5 * np.eye(4)
 X5a = np.array(X5)
-ms.value("the elongated bowl x0^2 + 10 x1^2 + x0 x1", [[2.0, 1.0], [1.0, 20.0]], public=True)
-ms.value("the MSE's Hessian (2/n) X^T X of a small design", (2 / 5) * X5a.T @ X5a, public=True)
-ms.value("a random 4x4", H4)
-ms.value("integer lists", [[6, 2, 1], [2, 5, 2], [1, 2, 4]])
-ms.value("a diagonal matrix", np.diag([3.0, 0.5, 7.0]))
-ms.value("a 1x1 matrix", [[5.0]])
-ms.shape("returns a single number", H4, public=True)
-ms.unchanged("leaves H alone", H4.copy())
+ms.value("the elongated bowl x0^2 + 10 x1^2 + x0 x1", [[2.0, 1.0], [1.0, 20.0]], public=True, doc=(MS, MS_KINDS))
+ms.value("the MSE's Hessian (2/n) X^T X of a small design", (2 / 5) * X5a.T @ X5a, public=True, doc=MS)
+ms.value("a random 4x4", H4, doc=MS)
+ms.value("integer lists", [[6, 2, 1], [2, 5, 2], [1, 2, 4]], doc=(MS, MS_KINDS))
+ms.value("a diagonal matrix", np.diag([3.0, 0.5, 7.0]), doc=MS)
+ms.value("a 1x1 matrix", [[5.0]], doc=("``H`` is a symmetric positive-definite (d, d) matrix", MS))
+ms.shape("returns a single number", H4, public=True, doc="Returns 2 / lambda_max as a float.")
+ms.unchanged("leaves H alone", H4.copy(), doc=UNCHANGED)
 
 TESTS = S.tests
 test_case = pytest_tests(TESTS)

@@ -16,12 +16,15 @@ from grader.suites.harness import pytest_tests
 
 S = Suite("plots_ps2", seed=20250203)
 rng = S.rng
+# The docstring sentence the figure tests rely on (tests/test_docstring_promises.py).
+ML = "``margins`` is a 1-D sequence of margin values (not necessarily sorted)"
 
 ml = S.function("plot_margin_losses", "margins")
-ml.figure("41 sorted margins from -3 to 3", np.linspace(-3.0, 3.0, 41), public=True)
+ml.figure("41 sorted margins from -3 to 3", np.linspace(-3.0, 3.0, 41), public=True, doc=ML)
 # Unsorted, as a list, over a range that is not symmetric about 0: joining the
 # points in the order given draws a zig-zag.
-ml.figure("53 unsorted margins from -4 to 2.5 (a list)", rng.permutation(np.linspace(-4.0, 2.5, 53)).tolist())
+ml.figure("53 unsorted margins from -4 to 2.5 (a list)", rng.permutation(np.linspace(-4.0, 2.5, 53)).tolist(),
+          doc=ML)
 
 TESTS = S.tests
 test_case = pytest_tests(TESTS)

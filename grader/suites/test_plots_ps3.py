@@ -16,6 +16,8 @@ from grader.suites.harness import pytest_tests
 
 S = Suite("plots_ps3", seed=20250305)
 rng = S.rng
+# The docstring sentences the figure tests rely on (tests/test_docstring_promises.py).
+LR = ("(lists or NumPy arrays)", "``lrs`` is a sequence of learning rates")
 
 # Six points; the MSE's Hessian (2/n) X^T X has lambda_max = 5.95, so rates above
 # 2 / 5.95 = 0.336 diverge: 0.4 grows the loss to about 7e7 in 25 steps.
@@ -32,10 +34,11 @@ lrs10 = np.round(np.array([0.1, 0.45, 0.9, 1.1]) * limit10, 4)
 
 lr = S.function("plot_learning_rates", "X, y, lrs, n_steps")
 lr.figure("three rates for 25 steps, the last above the limit; log loss axis, labelled axes",
-          X6, y6, [0.02, 0.1, 0.4], 25, public=True)
+          X6, y6, [0.02, 0.1, 0.4], 25, public=True, doc=LR)
 # Either side of the limit 0.336: 0.3 oscillates but settles, 0.35 slowly climbs (about 100 x in 30 steps).
-lr.figure("two rates either side of the limit for 30 steps", X6, y6, [0.3, 0.35], 30, public=True)
-lr.figure("four rates (a NumPy array) for 40 steps, one oscillating, one diverging", X10, y10, lrs10, 40)
+lr.figure("two rates either side of the limit for 30 steps", X6, y6, [0.3, 0.35], 30, public=True, doc=LR)
+lr.figure("four rates (a NumPy array) for 40 steps, one oscillating, one diverging", X10, y10, lrs10, 40,
+          doc=LR)
 
 TESTS = S.tests
 test_case = pytest_tests(TESTS)

@@ -33,57 +33,80 @@ def article_000_line() -> tuple[np.ndarray, np.ndarray]:
     return np.column_stack([np.ones(100), x]), 4.0 + 3.0 * x + noise
 
 
+# Each test quotes the docstring words it relies on (``doc=``; tests/test_docstring_promises.py).
+INPUTS = "Every function takes lists, tuples or NumPy arrays (integers allowed)"
+UNCHANGED = "changes none of its arguments"
+
 c = S.function("center", "x")
-c.value("the example [2, 4, 6]", [2, 4, 6], public=True)
-c.value("article 002: the room sizes [20, 30, 40]", ROOM_M2, public=True)
-c.value("floats", [1.5, -0.5, 4.0, 10.0])
-c.value("each column of a matrix", np.array([[1.0, 10.0], [2.0, 30.0], [6.0, 20.0], [3.0, 0.0], [8.0, 5.0]]), public=True)
-c.value("a random 7x3 matrix", rng.normal(5, 2, size=(7, 3)))
-c.shape("same shape as x", [1.5, -0.5, 4.0, 10.0])
-c.shape("same shape as a matrix", rng.normal(size=(6, 2)))
-c.unchanged("leaves x alone", np.array([1.0, 2.0, 4.0, 9.0]))
+CENTER = "Subtract the mean: x - mean(x)."
+COLUMNS = "For a 2-D array each column is centred on its own mean."
+c.value("the example [2, 4, 6]", [2, 4, 6], public=True, doc=CENTER)
+c.value("article 002: the room sizes [20, 30, 40]", ROOM_M2, public=True, doc=CENTER)
+c.value("floats", [1.5, -0.5, 4.0, 10.0], doc=CENTER)
+c.value("each column of a matrix", np.array([[1.0, 10.0], [2.0, 30.0], [6.0, 20.0], [3.0, 0.0], [8.0, 5.0]]),
+        public=True, doc=COLUMNS)
+c.value("a random 7x3 matrix", rng.normal(5, 2, size=(7, 3)), doc=COLUMNS)
+# The mean of [1, 2, 4] is 7/3: centred values kept in an integer array lose their fractions.
+c.value("integer list with a fractional mean", [1, 2, 4], doc=(INPUTS, "Returns a float NumPy array"))
+c.value("integer matrix with fractional column means", [[1, 5], [2, 0], [4, 2]],
+        doc=(INPUTS, COLUMNS, "Returns a float NumPy array"))
+c.shape("same shape as x", [1.5, -0.5, 4.0, 10.0], doc="Returns a float NumPy array with the shape of ``x``.")
+c.shape("same shape as a matrix", rng.normal(size=(6, 2)), doc="Returns a float NumPy array with the shape of ``x``.")
+c.unchanged("leaves x alone", np.array([1.0, 2.0, 4.0, 9.0]), doc=UNCHANGED)
 
+SLOPE = "a = sum(x_c * y_c) / sum(x_c ** 2)"
 fs = S.function("fit_centered_slope", "x, y")
-fs.value("a small data set", [1.0, 2.0, 4.0, 5.0], [2.0, 3.0, 7.0, 8.5], public=True)
-fs.value("article 004: mails and sales (the article's slope)", MAILS, SALES, public=True)
-fs.value("random data", x13, y13)
-fs.value("a negative slope", [10, 20, 30, 40, 50], [9.0, 7.5, 6.1, 4.0, 2.2])
-fs.shape("returns a single number", x13, y13)
-fs.unchanged("leaves its inputs alone", x13.copy(), y13.copy())
+fs.value("a small data set", [1.0, 2.0, 4.0, 5.0], [2.0, 3.0, 7.0, 8.5], public=True, doc=SLOPE)
+fs.value("article 004: mails and sales (the article's slope)", MAILS, SALES, public=True, doc=(SLOPE, INPUTS))
+fs.value("random data", x13, y13, doc=SLOPE)
+fs.value("a negative slope", [10, 20, 30, 40, 50], [9.0, 7.5, 6.1, 4.0, 2.2], doc=(SLOPE, INPUTS))
+# Means 7/2 and 15/4: centring in an integer array truncates both.
+fs.value("integer lists with fractional means", [1, 2, 4, 7], [3, 1, 6, 5], doc=(SLOPE, INPUTS))
+fs.shape("returns a single number", x13, y13, doc="Returns a float.")
+fs.unchanged("leaves its inputs alone", x13.copy(), y13.copy(), doc=UNCHANGED)
 
+LINE = ("Least-squares line y_hat = a x + b, returned as the pair ``(a, b)``.",
+        "b = mean(y) - a * mean(x)")
 fl = S.function("fit_line", "x, y")
-fl.value("a small data set", [1.0, 2.0, 4.0, 5.0], [2.0, 3.0, 7.0, 8.5], public=True)
-fl.value("article 002: room size and rent", ROOM_M2, RENT, public=True)
-fl.value("article 002: the three points (1, 2), (2, 3.2), (3, 6.1)", [1, 2, 3], [2, 3.2, 6.1], public=True)
-fl.value("article 004: mails and sales (the article's beta)", MAILS, SALES, public=True)
-fl.value("random data", x13, y13)
-fl.shape("returns the pair (a, b)", x13, y13)
-fl.unchanged("leaves its inputs alone", x13.copy(), y13.copy())
+fl.value("a small data set", [1.0, 2.0, 4.0, 5.0], [2.0, 3.0, 7.0, 8.5], public=True, doc=LINE)
+fl.value("article 002: room size and rent", ROOM_M2, RENT, public=True, doc=(*LINE, INPUTS))
+fl.value("article 002: the three points (1, 2), (2, 3.2), (3, 6.1)", [1, 2, 3], [2, 3.2, 6.1], public=True,
+         doc=(*LINE, INPUTS))
+fl.value("article 004: mails and sales (the article's beta)", MAILS, SALES, public=True, doc=(*LINE, INPUTS))
+fl.value("random data", x13, y13, doc=LINE)
+fl.value("integer lists with fractional means", [1, 2, 4, 7], [3, 1, 6, 5], doc=(*LINE, INPUTS))
+fl.shape("returns the pair (a, b)", x13, y13, doc="returned as the pair ``(a, b)``")
+fl.unchanged("leaves its inputs alone", x13.copy(), y13.copy(), doc=UNCHANGED)
 
+ONE_D = "A 1-D ``x`` of n values becomes an (n, 2) matrix"
+N_D = "an (n, d) matrix becomes (n, d + 1)"
 ai = S.function("add_intercept", "X")
-ai.value("a 1-D x", [3.0, 5.0, 7.0], public=True)
-ai.value("a matrix with 2 columns", rng.normal(size=(5, 2)))
-ai.value("a column", np.array([[2.0], [4.0], [8.0], [1.0]]))
-ai.shape("a 1-D x becomes (n, 2)", [3.0, 5.0, 7.0], public=True)
-ai.shape("an (n, d) X becomes (n, d + 1)", rng.normal(size=(5, 2)))
-ai.unchanged("leaves X alone", rng.normal(size=(4, 3)))
+ai.value("a 1-D x", [3.0, 5.0, 7.0], public=True, doc=("Design matrix with a leading column of ones.", ONE_D))
+ai.value("a matrix with 2 columns", rng.normal(size=(5, 2)), doc=("Design matrix with a leading column of ones.", N_D))
+ai.value("a column", np.array([[2.0], [4.0], [8.0], [1.0]]), doc=("Design matrix with a leading column of ones.", N_D))
+ai.shape("a 1-D x becomes (n, 2)", [3.0, 5.0, 7.0], public=True, doc=ONE_D)
+ai.shape("an (n, d) X becomes (n, d + 1)", rng.normal(size=(5, 2)), doc=N_D)
+ai.unchanged("leaves X alone", rng.normal(size=(4, 3)), doc=UNCHANGED)
 
 X_mail = np.column_stack([np.ones(10), MAILS])
 X_tall = np.column_stack([np.ones(20), rng.normal(size=(20, 3))])
 beta = np.array([1.5, -2.0, 0.5, 3.0])
 y_tall = X_tall @ beta + rng.normal(0, 0.1, 20)
 
+NE = "Least-squares coefficients beta solving X^T X beta = X^T y."
 ne = S.function("normal_equation", "X, y")
-ne.value("mails and sales", X_mail, SALES, public=True)
-ne.value("a tall 20x4 design", X_tall, y_tall)
-ne.value("no intercept column", rng.normal(size=(8, 2)), rng.normal(size=8))
-ne.value("integer lists", [[1, 0], [1, 1], [1, 2], [1, 5], [1, 7]], [1, 3, 4, 11, 14])
+ne.value("mails and sales", X_mail, SALES, public=True, doc=(NE, INPUTS))
+ne.value("a tall 20x4 design", X_tall, y_tall, doc=NE)
+ne.value("no intercept column", rng.normal(size=(8, 2)), rng.normal(size=8),
+         doc=(NE, "include the intercept column yourself if you want one"))
+ne.value("integer lists", [[1, 0], [1, 1], [1, 2], [1, 5], [1, 7]], [1, 3, 4, 11, 14], doc=(NE, INPUTS))
 # A float32 solution (fair: the tolerance is the test's) is off by 1.1e-6 relative
 # on these 100 points, just past the course's 1e-6; 1e-5 accepts it and still
 # rejects every catalogued mistake.
-ne.value("article 000: the seed-0 synthetic line", *article_000_line(), rtol=1e-5)
-ne.shape("one coefficient per column", X_tall, y_tall, public=True)
-ne.unchanged("leaves its inputs alone", X_tall.copy(), y_tall.copy())
+ne.value("article 000: the seed-0 synthetic line", *article_000_line(), rtol=1e-5, doc=NE)
+ne.shape("one coefficient per column", X_tall, y_tall, public=True,
+         doc="For a 1-D ``y`` the result is a 1-D array with one entry per column of ``X``.")
+ne.unchanged("leaves its inputs alone", X_tall.copy(), y_tall.copy(), doc=UNCHANGED)
 
 TESTS = S.tests
 test_case = pytest_tests(TESTS)
@@ -137,6 +160,16 @@ MISTAKES: list[Mistake] = [
        def center(x):
            data = np.asarray(x, dtype=float)
            data -= data.mean(axis=0)
+           return data
+       """, affects=_SLOPE_CALLERS),
+    _m("regression.center", "integer-array-truncates",
+       """Your centred values for integer input are whole numbers: np.array(x) of integers
+       is an integer array, and writing x - mean(x) back into it cuts off the fractions.
+       Make a float array first, for example np.array(x, dtype=float).""",
+       """
+       def center(x):
+           data = np.array(x)
+           data[...] = data - data.mean(axis=0)
            return data
        """, affects=_SLOPE_CALLERS),
     # ------------------------------------------------------------------ regression.fit_centered_slope

@@ -23,50 +23,70 @@ W34 = rng.normal(0.0, 1.5, (3, 4))
 W34[1, 2] = 0.0
 w11 = rng.normal(-0.3, 1.0, 11)
 
+# Each test quotes the docstring words it relies on (``doc=``; tests/test_docstring_promises.py).
+INPUTS = "The weights ``w`` may be a list, a tuple or a NumPy array (integers allowed)"
+MATRIX = "1-D or 2-D (a weight matrix: its sums run over every entry)"
+UNCHANGED = "Inputs are never modified."
+FLOAT = "Returns a float."
+
+L2 = "L2 penalty lam * sum(w ** 2) over every weight."
 l2 = S.function("l2_penalty", "w, lam")
-l2.value("five weights, lam 0.1", w5, 0.1, public=True)
-l2.value("a 3x4 weight matrix, lam 0.01", W34, 0.01, public=True)
-l2.value("integer lists", [3, -1, 0, 2], 2)
-l2.value("a tuple, lam 0.3", (-1.2, 0.7, -0.4), 0.3)
-l2.value("eleven random weights, lam 4.5", w11, 4.5)
-l2.shape("returns a single number", w5, 0.1)
-l2.unchanged("leaves w alone", w11.copy(), 4.5)
+l2.value("five weights, lam 0.1", w5, 0.1, public=True, doc=L2)
+l2.value("a 3x4 weight matrix, lam 0.01", W34, 0.01, public=True, doc=(L2, MATRIX))
+l2.value("integer lists", [3, -1, 0, 2], 2, doc=INPUTS)
+l2.value("integer list, lam 0.3", [3, -1, 0, 2], 0.3, doc=INPUTS)  # 4.2
+l2.value("a tuple, lam 0.3", (-1.2, 0.7, -0.4), 0.3, doc=INPUTS)
+l2.value("eleven random weights, lam 4.5", w11, 4.5, doc=L2)
+l2.shape("returns a single number", w5, 0.1, doc=FLOAT)
+l2.unchanged("leaves w alone", w11.copy(), 4.5, doc=UNCHANGED)
 
+L1 = "L1 penalty lam * sum(|w|) over every weight."
 l1 = S.function("l1_penalty", "w, lam")
-l1.value("five weights, lam 0.1", w5, 0.1, public=True)
-l1.value("a 3x4 weight matrix, lam 0.01", W34, 0.01, public=True)
-l1.value("integer lists", [3, -1, 0, 2], 2)
-l1.value("a tuple, lam 0.3", (-1.2, 0.7, -0.4), 0.3)
-l1.value("eleven random weights, lam 4.5", w11, 4.5)
-l1.shape("returns a single number", w5, 0.1)
-l1.unchanged("leaves w alone", w11.copy(), 4.5)
+l1.value("five weights, lam 0.1", w5, 0.1, public=True, doc=L1)
+l1.value("a 3x4 weight matrix, lam 0.01", W34, 0.01, public=True, doc=(L1, MATRIX))
+l1.value("integer lists", [3, -1, 0, 2], 2, doc=INPUTS)
+l1.value("integer list, lam 0.3", [3, -1, 0, 2], 0.3, doc=INPUTS)  # 1.8
+l1.value("a tuple, lam 0.3", (-1.2, 0.7, -0.4), 0.3, doc=INPUTS)
+l1.value("eleven random weights, lam 4.5", w11, 4.5, doc=L1)
+l1.shape("returns a single number", w5, 0.1, doc=FLOAT)
+l1.unchanged("leaves w alone", w11.copy(), 4.5, doc=UNCHANGED)
 
+G2 = "Gradient of ``l2_penalty`` with respect to the weights: 2 * lam * w."
+G_SHAPE = "Returns a float NumPy array with the shape of ``w``."
 g2 = S.function("l2_penalty_gradient", "w, lam")
-g2.value("five weights, lam 0.1", w5, 0.1, public=True)
-g2.value("a 3x4 weight matrix, lam 0.01", W34, 0.01)
-g2.value("integer lists", [3, -1, 0, 2], 2, public=True)
-g2.value("eleven random weights, lam 4.5", w11, 4.5)
-g2.shape("same shape as w", W34, 0.01, public=True)
-g2.unchanged("leaves w alone", w11.copy(), 4.5)
+g2.value("five weights, lam 0.1", w5, 0.1, public=True, doc=G2)
+g2.value("a 3x4 weight matrix, lam 0.01", W34, 0.01, doc=(G2, MATRIX))
+g2.value("integer lists", [3, -1, 0, 2], 2, public=True, doc=INPUTS)
+# 0.6 * w: [1.8, -0.6, 0, 1.2], whole numbers only in an integer result array
+g2.value("integer list, lam 0.3", [3, -1, 0, 2], 0.3, doc=(INPUTS, G_SHAPE))
+g2.value("eleven random weights, lam 4.5", w11, 4.5, doc=G2)
+g2.shape("same shape as w", W34, 0.01, public=True, doc=G_SHAPE)
+g2.unchanged("leaves w alone", w11.copy(), 4.5, doc=UNCHANGED)
 
+G1 = "lam * sign(w), taking 0 where w is exactly 0"
 g1 = S.function("l1_subgradient", "w, lam")
-g1.value("five weights, one exactly 0", w5, 0.1, public=True)
-g1.value("a 3x4 weight matrix with a 0", W34, 0.01)
-g1.value("integer lists with zeros", [3, 0, -2, 0, 1], 2, public=True)
-g1.value("eleven random weights, lam 4.5", w11, 4.5)
-g1.value("tiny weights of both signs", [1e-9, -1e-9, 0.0, 3.0], 0.3)
-g1.shape("same shape as w", W34, 0.01, public=True)
-g1.unchanged("leaves w alone", np.array([0.0, -2.5, 1.0, 0.0]), 0.3)
+g1.value("five weights, one exactly 0", w5, 0.1, public=True, doc=G1)
+g1.value("a 3x4 weight matrix with a 0", W34, 0.01, doc=(G1, MATRIX))
+g1.value("integer lists with zeros", [3, 0, -2, 0, 1], 2, public=True, doc=(G1, INPUTS))
+g1.value("integer list with zeros, lam 0.3", [3, 0, -2, 0, 1], 0.3, doc=(G1, INPUTS, G_SHAPE))
+g1.value("eleven random weights, lam 4.5", w11, 4.5, doc=G1)
+g1.value("tiny weights of both signs", [1e-9, -1e-9, 0.0, 3.0], 0.3, doc=G1)
+g1.shape("same shape as w", W34, 0.01, public=True, doc=G_SHAPE)
+g1.unchanged("leaves w alone", np.array([0.0, -2.5, 1.0, 0.0]), 0.3, doc=UNCHANGED)
 
+ST = "sign(w) * max(|w| - t, 0)"
+ST_ZERO = "a weight within ``t`` of zero becomes exactly 0 instead of crossing to the other side"
 st = S.function("soft_threshold", "w, t")
-st.value("above, inside and below the threshold", [3.0, -0.5, 0.2, -2.5, 0.0], 1.0, public=True)
-st.value("weights exactly at +-t", [1.5, -1.5, 0.75, -3.0, 0.0, 2.25], 1.5, public=True)
-st.value("integer list", [4, -1, 0, -6, 2], 2)
-st.value("a 4x3 matrix, t 0.3", rng.normal(0.0, 0.5, (4, 3)), 0.3)
-st.value("a small threshold", w11, 0.05)
-st.value("every weight inside the threshold", [0.3, -0.2, 0.1, -0.35], 0.4)
-st.shape("same shape as w", rng.normal(size=(4, 3)), 0.3, public=True)
-st.unchanged("leaves w alone", w11.copy(), 0.25)
+st.value("above, inside and below the threshold", [3.0, -0.5, 0.2, -2.5, 0.0], 1.0, public=True, doc=(ST, ST_ZERO))
+st.value("weights exactly at +-t", [1.5, -1.5, 0.75, -3.0, 0.0, 2.25], 1.5, public=True, doc=(ST, ST_ZERO))
+st.value("integer list", [4, -1, 0, -6, 2], 2, doc=(ST, INPUTS))
+# [2.5, 0, 0, -4.5, 0.5]: whole numbers only in an integer result array
+st.value("integer list, t 1.5", [4, -1, 0, -6, 2], 1.5, doc=(ST, INPUTS, G_SHAPE))
+st.value("a 4x3 matrix, t 0.3", rng.normal(0.0, 0.5, (4, 3)), 0.3, doc=(ST, MATRIX))
+st.value("a small threshold", w11, 0.05, doc=ST)
+st.value("every weight inside the threshold", [0.3, -0.2, 0.1, -0.35], 0.4, doc=ST_ZERO)
+st.shape("same shape as w", rng.normal(size=(4, 3)), 0.3, public=True, doc=G_SHAPE)
+st.unchanged("leaves w alone", w11.copy(), 0.25, doc=UNCHANGED)
 
 # Six points and an intercept column; a tall random design; a design with no
 # intercept; more columns than rows (only solvable because lam > 0).
@@ -75,30 +95,37 @@ y6 = [1.2, 1.9, 3.1, 5.2, 5.8, 8.1]
 X20 = np.column_stack([np.ones(20), rng.normal(size=(20, 3))])
 y20 = X20 @ np.array([1.5, -2.0, 0.5, 3.0]) + rng.normal(0.0, 0.3, 20)
 
+RN = "Ridge regression coefficients beta solving (X^T X + lam I) beta = X^T y."
 rn = S.function("ridge_normal_equation", "X, y, lam")
-rn.value("six points with an intercept column, lam 0.5", X6, y6, 0.5, public=True)
-rn.value("lam 0 is the normal equation", X6, y6, 0.0, public=True)
-rn.value("a tall 20x4 design, lam 3", X20, y20, 3.0)
-rn.value("no intercept column, a strong penalty", rng.normal(size=(8, 3)), rng.normal(size=8), 25.0)
-rn.value("integer lists", [[1, 0], [1, 1], [1, 2], [1, 5], [1, 7]], [1, 3, 4, 11, 14], 2)
-rn.value("more columns than rows, lam 1.5", rng.normal(size=(3, 5)), rng.normal(size=3), 1.5)
-rn.shape("one coefficient per column", X20, y20, 3.0, public=True)
-rn.unchanged("leaves its inputs alone", X20.copy(), y20.copy(), 3.0)
+rn.value("six points with an intercept column, lam 0.5", X6, y6, 0.5, public=True,
+         doc=(RN, "Every coefficient is penalised, including the one of an intercept column of ones"))
+rn.value("lam 0 is the normal equation", X6, y6, 0.0, public=True,
+         doc="With ``lam = 0`` this is the ordinary normal equation.")
+rn.value("a tall 20x4 design, lam 3", X20, y20, 3.0, doc=RN)
+rn.value("no intercept column, a strong penalty", rng.normal(size=(8, 3)), rng.normal(size=8), 25.0, doc=RN)
+rn.value("integer lists", [[1, 0], [1, 1], [1, 2], [1, 5], [1, 7]], [1, 3, 4, 11, 14], 2,
+         doc="lists of lists and integers are allowed")
+rn.value("more columns than rows, lam 1.5", rng.normal(size=(3, 5)), rng.normal(size=3), 1.5,
+         doc=("``X`` is an (n, d) design matrix", RN))
+rn.shape("one coefficient per column", X20, y20, 3.0, public=True,
+         doc="Returns a 1-D float NumPy array of d coefficients.")
+rn.unchanged("leaves its inputs alone", X20.copy(), y20.copy(), 3.0, doc=UNCHANGED)
 
+DO = "Inverted dropout with a given mask: x * mask / (1 - rate)."
 x5 = [1.5, -2.0, 0.5, 3.0, -1.0]
 m5 = [1, 0, 1, 1, 0]
 X34 = rng.normal(0.0, 2.0, (3, 4))
 M34 = np.array([[1.0, 0.0, 1.0, 1.0], [0.0, 1.0, 1.0, 0.0], [1.0, 1.0, 0.0, 1.0]])
-
 do = S.function("dropout", "x, mask, rate")
-do.value("five units, rate 0.4", x5, m5, 0.4, public=True)
-do.value("a 3x4 layer, rate 0.25", X34, M34, 0.25, public=True)
-do.value("rate 0: nothing rescaled", np.array([2.5, -1.0, 4.0, 0.5]), np.array([1.0, 0.0, 1.0, 1.0]), 0.0)
+do.value("five units, rate 0.4", x5, m5, 0.4, public=True, doc=DO)
+do.value("a 3x4 layer, rate 0.25", X34, M34, 0.25, public=True, doc=(DO, "``x`` holds a layer's outputs (1-D or 2-D"))
+do.value("rate 0: nothing rescaled", np.array([2.5, -1.0, 4.0, 0.5]), np.array([1.0, 0.0, 1.0, 1.0]), 0.0,
+         doc="0 <= rate < 1")
 do.value("a boolean mask, rate 0.8", np.array([1.0, -2.0, 3.0, 0.5, -4.0, 2.0]),
-         np.array([True, False, False, True, False, False]), 0.8)
-do.value("integer lists", [2, -3, 1, 4], [0, 1, 1, 0], 0.2)
-do.shape("same shape as x", X34, M34, 0.25, public=True)
-do.unchanged("leaves its inputs alone", X34.copy(), M34.copy(), 0.25)
+         np.array([True, False, False, True, False, False]), 0.8, doc="(0/1 numbers or booleans)")
+do.value("integer lists", [2, -3, 1, 4], [0, 1, 1, 0], 0.2, doc="lists and integers allowed")  # / 0.8
+do.shape("same shape as x", X34, M34, 0.25, public=True, doc="Returns a float NumPy array with the shape of ``x``.")
+do.unchanged("leaves its inputs alone", X34.copy(), M34.copy(), 0.25, doc=UNCHANGED)
 
 TESTS = S.tests
 test_case = pytest_tests(TESTS)
@@ -205,6 +232,16 @@ MISTAKES: list[Mistake] = [
        def l2_penalty_gradient(w, lam):
            return 2.0 * lam * np.sign(np.asarray(w, dtype=float))
        """),
+    _m("regularization.l2_penalty_gradient", "integer-result-array",
+       """Your gradient for integer weights holds whole numbers only: the result array took
+       the integer type of w (np.zeros_like(w) of integers is an integer array), so
+       2 * lam * w lost its fractions. Make the result a float array.""",
+       """
+       def l2_penalty_gradient(w, lam):
+           grad = np.zeros_like(w)
+           grad[...] = 2.0 * lam * np.asarray(w, dtype=float)
+           return grad
+       """),
     # ------------------------------------------------------------------ l1_subgradient
     _m("regularization.l1_subgradient", "absolute-instead-of-sign",
        """Your values are lam * |w|. The slope of |w| is its sign: lam * sign(w), which is
@@ -232,6 +269,18 @@ MISTAKES: list[Mistake] = [
        """
        def l1_subgradient(w, lam):
            return lam * np.where(np.asarray(w, dtype=float) >= 0, 1.0, -1.0)
+       """),
+    _m("regularization.l1_subgradient", "integer-result-array",
+       """Your subgradient for integer weights holds whole numbers only: the result array
+       took the integer type of w (np.zeros_like(w) of integers is an integer array), so
+       +-lam was cut to a whole number. Make the result a float array.""",
+       """
+       def l1_subgradient(w, lam):
+           w = np.asarray(w)
+           grad = np.zeros_like(w)
+           grad[w > 0] = lam
+           grad[w < 0] = -lam
+           return grad
        """),
     # ------------------------------------------------------------------ soft_threshold
     _m("regularization.soft_threshold", "sign-lost",
@@ -270,6 +319,16 @@ MISTAKES: list[Mistake] = [
        """
        def soft_threshold(w, t):
            return np.clip(np.asarray(w, dtype=float), -t, t)
+       """),
+    _m("regularization.soft_threshold", "integer-result-array",
+       """Your thresholded weights for integer input are whole numbers: the result array took
+       the integer type of w, so |w| - t lost its fractions. Make the result a float array,
+       for example np.array(w, dtype=float).""",
+       """
+       def soft_threshold(w, t):
+           out = np.array(w)
+           out[...] = np.sign(out) * np.maximum(np.abs(out) - t, 0.0)
+           return out
        """),
     # ------------------------------------------------------------------ ridge_normal_equation
     _m("regularization.ridge_normal_equation", "lambda-on-every-entry",
