@@ -139,11 +139,11 @@ def test_a_japanese_label_is_drawn_with_a_japanese_font_even_when_matplotlib_cam
 class Watcher:
     """``pytest --watch`` in a copy, with its output read line by line."""
 
-    def __init__(self, copy: Path) -> None:
+    def __init__(self, copy: Path, command: tuple[str, ...] = ("-m", "pytest", "--watch", "-p", "no:cacheprovider")
+                 ) -> None:
         self.marker = watch_marker("en")
-        self.proc = subprocess.Popen([sys.executable, "-m", "pytest", "--watch", "-p", "no:cacheprovider"],
-                                     cwd=copy, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                     start_new_session=True)
+        self.proc = subprocess.Popen([sys.executable, *command], cwd=copy, env=_env(), stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT, start_new_session=True)
         self.lines: queue.Queue[str] = queue.Queue()
         threading.Thread(target=self._read, daemon=True).start()
 
@@ -217,5 +217,25 @@ def test_watch_stops_an_endless_loop_and_goes_on(tmp_path: Path) -> None:
             "def sse(y, y_hat):", "def sse(y, y_hat):\n    while True:\n        pass\n\n\ndef _old(y, y_hat):", 1))
         out = watcher.until_waiting(timeout=120)
         assert "losses.sse did not return within" in out
+    finally:
+        assert watcher.stop() == 0
+
+
+def test_watch_without_fork_reruns_the_whole_pytest(tmp_path: Path) -> None:
+    """Windows has no fork: there each save reruns the whole ``pytest`` in a new process. The
+    same path runs here with ``os.fork`` taken away from the watching process."""
+    copy = _copy(tmp_path)
+    script = ("import os, sys\n"
+              "del os.fork\n"
+              "import pytest\n"
+              "sys.exit(pytest.main(['--watch', '-p', 'no:cacheprovider']))\n")
+    watcher = Watcher(copy, ("-c", script))
+    try:
+        assert "not started" in watcher.until_waiting()
+        shutil.copy(ROOT / "solutions" / "regression.py", copy / "exercises" / "regression.py")
+        out = watcher.until_waiting()
+        assert "regression.py changed" in out and "deselected" not in out  # every test ran again
+        rows = {line.split()[0]: line for line in out.splitlines() if line.startswith("  ")}
+        assert "done" in rows["regression.center"] and "not started" in rows["losses.sse"]
     finally:
         assert watcher.stop() == 0
