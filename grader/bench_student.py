@@ -69,8 +69,7 @@ def time_pytest(copy: Path, args: list[str], runs: int) -> list[float]:
 
 def watch_marker(language: str) -> str:
     """The line ``pytest --watch`` prints when it waits for the next save, in the copy's language."""
-    from grader.i18n import t
-    from grader.release import in_language
+    from grader.i18n import in_language, t
 
     with in_language(language):
         return t("Watching exercises/: save a file to rerun its tests (Ctrl-C to stop).")

@@ -23,6 +23,8 @@ from __future__ import annotations
 import ast
 import gettext
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 LANGUAGES = ("en", "ja")
@@ -101,6 +103,21 @@ def set_language(lang: str, root: Path = LOCALE) -> None:
 
 def language() -> str:
     return _language[0]
+
+
+@contextmanager
+def in_language(lang: str) -> Iterator[None]:
+    """Messages in ``lang`` for a while (a student copy or a check written in the course's
+    language, whatever this process uses), then in the process's own again."""
+    before = language()
+    if lang == before:
+        yield
+        return
+    set_language(lang)
+    try:
+        yield
+    finally:
+        set_language(before)
 
 
 def _(message: str) -> str:

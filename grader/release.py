@@ -24,11 +24,8 @@ its ``course.yml`` names the language, which the public tests read at start.
 from __future__ import annotations
 
 import ast
-import importlib.util
 import json
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -216,7 +213,7 @@ def readme(course: Course, n_public: int, n_plots: int = 0) -> str:
     Text between ``{{#plots}}`` and ``{{/plots}}`` lines is kept only when the
     course has public figure tests."""
     rows = []
-    with in_language(course.language):
+    with i18n.in_language(course.language):
         for module, functions in course.modules.items():
             listed = ", ".join(f"`{f}` ({_points(p)})" for f, p in functions.items())
             rows.append(f"- `exercises/{module}.py`: {listed}")
@@ -233,21 +230,6 @@ def readme(course: Course, n_public: int, n_plots: int = 0) -> str:
 
 # -- the release ------------------------------------------------------------------------
 
-@contextmanager
-def in_language(language: str) -> Iterator[None]:
-    """Messages in ``language`` for a while (the copy is written in the course's language,
-    whatever this process uses), then in the process's own again."""
-    before = i18n.language()
-    if language == before:
-        yield
-        return
-    i18n.set_language(language)
-    try:
-        yield
-    finally:
-        i18n.set_language(before)
-
-
 def student_course_yml(course: Course) -> str:
     """The copy's ``course.yml``: what students may see of the course, and its language
     (left out for English, the default), which the public tests read at start."""
@@ -259,14 +241,13 @@ def student_course_yml(course: Course) -> str:
 
 
 def _default_plan(course: Course) -> Plan:
-    """The course's plan, with the mistake catalogue's hints when the catalogue exists."""
-    have_catalogue = importlib.util.find_spec("grader.mistakes") is not None
-    return build_plan(course, with_mistakes=have_catalogue)
+    """The course's plan, with the mistake catalogue's hints."""
+    return build_plan(course, with_mistakes=True)
 
 
 def student_files(course: Course, plan: Plan | None = None) -> dict[str, str]:
     """Every file of the student copy: relative path -> text, written in the course's language."""
-    with in_language(course.language):
+    with i18n.in_language(course.language):
         return _student_files(course, plan)
 
 

@@ -5,7 +5,6 @@ All judging happens here, on the trusted side, with :mod:`grader.checks`.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field, fields, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -16,6 +15,7 @@ from grader.checks import Verdict, as_numbers, identical, judge, same_arrays
 from grader.execute import Outcome
 from grader.i18n import _, display_name, translate
 from grader.plan import Plan
+from grader.verdict import field_line
 
 TIME_LIMITS = ("wall time", "call time", "cpu time")
 
@@ -57,22 +57,17 @@ class TestResult:
         """The failure in plain words; without values for hidden tests."""
         if self.passed:
             return _("passed")
-
-        def line(label: str, value: str) -> str:  # the values in one column, whatever the labels' language
-            wide = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in label)
-            return f"  {label}:{' ' * max(1, 9 - wide)}{value}"
-
         lines = [f"{display_name(self.name)}: {self.reason}"]
         if show_values and self.what:
-            lines.append(line(_("input"), self.what))
+            lines.append(field_line(_("input"), self.what))
         if show_values and self.expected and self.kind in ("wrong value", "wrong size", "modified input", "wrong shape"):
-            lines.append(line(_("expected"), self.expected))
+            lines.append(field_line(_("expected"), self.expected))
             if self.actual:  # a hidden test's answer is not kept (grader/redact.py)
-                lines.append(line(_("got"), self.actual))
+                lines.append(field_line(_("got"), self.actual))
         elif show_values and self.actual and self.kind in ("wrong type", "empty", "not finite"):
-            lines.append(line(_("got"), self.actual))
+            lines.append(field_line(_("got"), self.actual))
         if self.hint:
-            lines.append(line(_("hint"), self.hint))
+            lines.append(field_line(_("hint"), self.hint))
         return "\n".join(lines)
 
 

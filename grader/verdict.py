@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -165,6 +166,17 @@ def stopped_words(error: str | None) -> str:
     if error:
         return t("stopped: {error}", error=error)
     return _("stopped: it ran past its time limit")
+
+
+def text_width(text: str) -> int:
+    """The columns ``text`` takes in a terminal: two for each wide (e.g. Japanese) character."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def field_line(label: str, value: str) -> str:
+    """One ``label: value`` line of a failure report, the values in one column whatever the
+    labels' language (the grader's feedback and the student copy's messages share it)."""
+    return f"  {label}:{' ' * max(1, 9 - text_width(label))}{value}"
 
 
 def show(value: Any, limit: int = 8) -> str:

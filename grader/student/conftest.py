@@ -55,12 +55,18 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     kept: list[pytest.Item] = []
     dropped: list[pytest.Item] = []
     for item in items:
-        callspec = getattr(item, "callspec", None)
-        case = callspec.params.get("case") if callspec is not None else None
-        (kept if not isinstance(case, public.Case) or case.module in wanted else dropped).append(item)
+        case = _case_of(item)
+        (kept if case is None or case.module in wanted else dropped).append(item)
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = kept
+
+
+def _case_of(item: pytest.Item) -> public.Case | None:
+    """The public case a test item runs, if it is one of ours."""
+    callspec = getattr(item, "callspec", None)
+    case = callspec.params.get("case") if callspec is not None else None
+    return case if isinstance(case, public.Case) else None
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -68,9 +74,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     """Turn a recorded failed check into a failed report with a short message."""
     outcome = yield
     report = outcome.get_result()
-    callspec = getattr(item, "callspec", None)
-    case = callspec.params.get("case") if callspec is not None else None
-    result = public.results.get(case.name) if isinstance(case, public.Case) else None
+    case = _case_of(item)
+    result = public.results.get(case.name) if case is not None else None
     if call.when != "call" or result is None or report.outcome != "passed" or result.passed:
         return
     report.outcome = "failed"

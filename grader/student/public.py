@@ -18,6 +18,7 @@ file by ``i18n.py``.
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import importlib
 import json
@@ -27,7 +28,6 @@ import signal
 import sys
 import threading
 import types
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,7 +36,8 @@ from typing import Any
 from .checks import judge, same_numbers
 from .execute import Outcome, describe_exception, run_call
 from .fonts import add_fallback_to
-from .i18n import LANGUAGES, _, set_language, t
+from .i18n import LANGUAGES, _, language, set_language, t
+from .verdict import field_line, text_width
 from .wire import decode
 
 TESTS = Path(__file__).resolve().parent.parent
@@ -103,6 +104,7 @@ class Course:
     points: dict[str, float]
     cases: list[Case] = field(default_factory=list)
     total_cases: int = 0  # every public test, the plot tests included
+    call_seconds: float = 3.0  # the per-call time limit (course.yml's limits.call_seconds)
 
 
 @dataclass
@@ -125,34 +127,23 @@ class Result:
 
     def message(self) -> str:
         """The failure in a few plain lines (the same layout as the grader's feedback)."""
-        labels = {"input": _("input"), "expected": _("expected"), "got": _("got"), "where": _("where"),
-                  "hint": _("hint"), "figure": _("figure")}  # the words of the grader's feedback
-        labels = {key: f"{label}:" for key, label in labels.items()}
-        width = max(9, *(text_width(label) for label in labels.values()))
-
-        def line(label: str, value: str) -> str:
-            return f"  {ljust(labels[label], width)} {value}"
-
         lines = [f"{self.case.shown}: {self.reason}"]
         if self.case.what:
-            lines.append(line("input", self.case.what))
+            lines.append(field_line(_("input"), self.case.what))
         if self.expected and self.kind in ("wrong value", "wrong size", "wrong shape", "modified input"):
-            lines.append(line("expected", self.expected))
-            lines.append(line("got", self.actual))
+            lines.append(field_line(_("expected"), self.expected))
+            lines.append(field_line(_("got"), self.actual))
         elif self.actual and self.kind in ("wrong type", "empty", "not finite"):
-            lines.append(line("got", self.actual))
+            lines.append(field_line(_("got"), self.actual))
         if self.where:
-            lines.append(line("where", self.where))
+            lines.append(field_line(_("where"), self.where))
         if self.hint:
-            lines.append(line("hint", self.hint))
+            lines.append(field_line(_("hint"), self.hint))
         if self.figure.startswith("figures/"):
-            lines.append(line("figure", t("{path} (open it to see what you drew)", path=self.figure)))
+            lines.append(field_line(_("figure"), t("{path} (open it to see what you drew)", path=self.figure)))
         elif self.figure:
-            lines.append(line("figure", self.figure))
+            lines.append(field_line(_("figure"), self.figure))
         return "\n".join(lines)
-
-
-CALL_SECONDS = [3.0]  # the per-call time limit (course.yml's limits.call_seconds, from public_cases.json)
 
 
 class CallTimeout(BaseException):
@@ -160,13 +151,13 @@ class CallTimeout(BaseException):
 
 
 def call_with_limit(fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-    """``fn(*args, **kwargs)``, stopped after :data:`CALL_SECONDS` with :class:`CallTimeout`.
+    """``fn(*args, **kwargs)``, stopped after the course's per-call time limit with :class:`CallTimeout`.
 
     Linux and macOS: an alarm signal interrupts the call (pure-Python loops and most NumPy
     work). Windows (no alarm signal), or not in the main thread: the call runs in a
     background thread that is left behind if it does not finish, and the test fails.
     """
-    seconds = CALL_SECONDS[0]
+    seconds = course().call_seconds
     if hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread():
         def ring(_signum: int, _frame: Any) -> None:
             raise CallTimeout()
@@ -216,9 +207,9 @@ def load_cases(path: Path) -> list[Case]:
 def load_course(path: Path = CASES_FILE) -> Course:
     """Read the functions and the (non-plot) public tests from ``public_cases.json``."""
     data = json.loads(path.read_text(encoding="utf-8"))
-    CALL_SECONDS[0] = float(data.get("call_seconds", CALL_SECONDS[0]))
     total = sum(f.get("public_tests", 0) for f in data["functions"])
-    return Course(data["title"], {f["name"]: f["points"] for f in data["functions"]}, load_cases(path), total)
+    return Course(data["title"], {f["name"]: f["points"] for f in data["functions"]}, load_cases(path), total,
+                  float(data.get("call_seconds", Course.call_seconds)))
 
 
 def plot_cases() -> list[Case]:
@@ -303,26 +294,16 @@ def _no_matplotlib() -> str:
 
 
 class _Watched:
-    """Stands in for a module with one function, remembering where that function raised."""
+    """Stands in for a module with one function, remembering what that function raised."""
 
     def __init__(self, name: str, fn: Callable[..., Any]) -> None:
-        self.where = ""
-        self.interrupted = False
-        self.timed_out = False
-        self.no_matplotlib = False
+        self.raised: BaseException | None = None
 
         def call(*args: Any, **kwargs: Any) -> Any:
             try:
                 return call_with_limit(fn, args, kwargs)
-            except CallTimeout:
-                self.timed_out = True
-                raise
-            except KeyboardInterrupt:
-                self.interrupted = True
-                raise
             except BaseException as exc:
-                self.where = _where(exc.__traceback__)
-                self.no_matplotlib = _is_missing_matplotlib(exc)
+                self.raised = exc
                 raise
 
         setattr(self, name, call)
@@ -344,15 +325,17 @@ def run_case(case: Case) -> Result:
                                               module=case.module, function=short))
     watched = _Watched(short, fn)
     actual = run_call(watched, short, case.args, case.kwargs, case.args_after)  # type: ignore[arg-type]
-    if watched.interrupted:
+    raised = watched.raised
+    where = _where(raised.__traceback__) if raised is not None else ""
+    if isinstance(raised, KeyboardInterrupt):
         raise KeyboardInterrupt
-    if watched.timed_out:
+    if isinstance(raised, CallTimeout):
         return Result(case, False, "timeout", t("{function} did not return within {seconds} s (an endless "
                                                 "loop?), so the test {test} stopped it",
-                                                function=case.function, seconds=f"{CALL_SECONDS[0]:g}",
+                                                function=case.function, seconds=f"{course().call_seconds:g}",
                                                 test=case.shown))
-    if watched.no_matplotlib:
-        return Result(case, False, "error", _no_matplotlib(), where=watched.where)
+    if raised is not None and _is_missing_matplotlib(raised):
+        return Result(case, False, "error", _no_matplotlib(), where=where)
     saved = ""
     if case.check == "figure":  # saved before judging: judging reads the figure, then closes it
         saved = save_figure(case, actual.value if actual.ok else None)
@@ -367,7 +350,7 @@ def run_case(case: Case) -> Result:
     result = Result(case, verdict.passed, verdict.kind, verdict.reason, verdict.expected, verdict.actual,
                     figure=saved)
     if verdict.kind == "error":
-        result.where = watched.where
+        result.where = where
     if not verdict.passed and case.check == "value" and actual.ok:
         result.hint = _hint(case, actual.value)
     return result
@@ -464,28 +447,41 @@ def _forget(path: Path) -> None:
         _remember(path.name, None)
 
 
-_IMPORTS = re.compile(r"^\s*(?:from\s+(?:exercises)?\.(\w+)\s+import|(?:from|import)\s+exercises\.(\w+)"
-                      r"|from\s+(?:exercises|\.)\s+import\s+([\w ,()]+))", re.M)
+def _imported_names(source: str) -> set[str]:
+    """The names of ``exercises`` modules an ``import`` statement of ``source`` names
+    (``from exercises.a import f``, ``from .a import f``, ``from exercises import a, b``,
+    ``from . import a``, ``import exercises.a, exercises.b``)."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return set()
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(a.name.split(".")[1] for a in node.names if a.name.startswith("exercises."))
+        elif isinstance(node, ast.ImportFrom):
+            package = "." * node.level + (node.module or "")
+            if package in ("exercises", "."):
+                names.update(a.name for a in node.names)
+            elif package.startswith(("exercises.", ".")) and node.level <= 1:
+                names.add(package.split(".")[1] if package.startswith("exercises.") else package[1:].split(".")[0])
+    return names
 
 
 def exercise_imports(module: str) -> set[str]:
     """The modules of ``exercises/`` that ``exercises/<module>.py`` imports, directly or not
-    (read from its ``import`` lines, so without running it)."""
+    (read from its ``import`` statements, so without running it)."""
     found: set[str] = set()
     todo = [module]
     while todo:
-        name = todo.pop()
         try:
-            source = (EXERCISES / f"{name}.py").read_text(encoding="utf-8", errors="replace")
+            source = (EXERCISES / f"{todo.pop()}.py").read_text(encoding="utf-8", errors="replace")
         except OSError:
             continue
-        for match in _IMPORTS.finditer(source):
-            names = [match.group(1) or match.group(2)] if match.group(3) is None else \
-                re.findall(r"\w+", match.group(3).split(" as ")[0])
-            for other in names:
-                if other and other not in found and other != module and (EXERCISES / f"{other}.py").is_file():
-                    found.add(other)
-                    todo.append(other)
+        for other in _imported_names(source):
+            if other not in found and other != module and (EXERCISES / f"{other}.py").is_file():
+                found.add(other)
+                todo.append(other)
     return found
 
 
@@ -500,7 +496,7 @@ def _drawing_key(case: Case) -> str:
             digest.update(name.encode() + b"\0missing\0")
     matplotlib = sys.modules.get("matplotlib")
     digest.update(repr((case.name, _cases_digest(), FIGURE_DPI, getattr(matplotlib, "__version__", ""),
-                        copy_language())).encode())
+                        language())).encode())
     return digest.hexdigest()
 
 
@@ -562,11 +558,6 @@ def _num(x: float) -> str:
     return f"{x:.2f}".rstrip("0").rstrip(".")
 
 
-def text_width(text: str) -> int:
-    """The columns ``text`` takes in a terminal: two for each wide (e.g. Japanese) character."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
 def ljust(text: str, width: int) -> str:
     return text + " " * max(0, width - text_width(text))
 
@@ -588,15 +579,10 @@ def status_of(results: list[Result]) -> str:
     return FAILING
 
 
-def summary(course: Course, results: list[Result], *, total_cases: int, unicode: bool = True) -> list[str]:
-    """The progress table: one row per function that ran, the total, and what to do next."""
-    return [line for line, _style in styled_summary(course, results, total_cases=total_cases, unicode=unicode)]
-
-
 def styled_summary(course: Course, results: list[Result], *, total_cases: int,
                    unicode: bool = True) -> list[tuple[str, str]]:
-    """:func:`summary`'s lines, each with its style: "next" (the function to work on),
-    "done" (everything passes) or ""."""
+    """The progress table (one row per function that ran, the total, and what to do next),
+    each line with its style: "next" (the function to work on), "done" (everything passes) or ""."""
     symbols = SYMBOLS if unicode else PLAIN_SYMBOLS
     by_function: dict[str, list[Result]] = {}
     for r in results:
