@@ -146,7 +146,6 @@ class LazyDiscovery:
         self._order = order
         self._noted = False
         self.student_ids = [sid for sid, _, _, _ in order]
-        self.file_ids = {sid: fid for sid, fid, _, _ in order}
 
     @property
     def notes(self) -> list[str]:
@@ -258,15 +257,18 @@ class _Run:
     def _bulk_zip_inside(self, path: Path, name: str, stack: ExitStack) -> list[_Entry] | None:
         """A Canvas or Moodle bulk download lying in the class folder: its students, else None."""
         try:
-            zf = open_zip_path(path, stack)
-            infos = zf.infolist()
+            with ExitStack() as probe:  # closed again unless it is a bulk download: a class of
+                infos = open_zip_path(path, probe).infolist()  # student zips keeps no file open
         except Refused:
             return None
         tops = {p[0] for i in infos if (p := member_parts(i.filename)) and skip_kind(p[0], len(p) > 1) is None}
         flat = [p[0] for i in infos if (p := member_parts(i.filename)) and len(p) == 1 and not i.is_dir()]
         if tops and (all(moodle_name(top) for top in tops) or (flat and all(canvas_name(f) for f in flat)
                                                             and len(flat) == len(tops))):
-            return self._zip_entries(zf, name)
+            try:
+                return self._zip_entries(open_zip_path(path, stack), name)  # open for the run's life
+            except Refused:
+                return None
         return None
 
     def _zip_entries(self, zf: zipfile.ZipFile, zip_name: str) -> list[_Entry]:

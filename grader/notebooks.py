@@ -395,7 +395,7 @@ class _Reader:
             for f in functions:
                 if f in winner and winner[f] in keep:
                     out.origins[f"{module}.{f}"] = f"{self.label}, cell {self.items[winner[f]].cell}"
-        self._notes(out, targets, winner, live, unset)
+        self._notes(out, targets, live, unset)
         return out
 
     def _source(self, module: str, imports: list[str], keep: list[int]) -> str:
@@ -410,7 +410,7 @@ class _Reader:
             cell = item.cell
         return "\n\n\n".join(parts) + "\n"
 
-    def _notes(self, out: NotebookModules, targets: dict[str, list[str]], winner: dict[str, int],
+    def _notes(self, out: NotebookModules, targets: dict[str, list[str]],
                live: list[bool], unset: dict[str, set[str]]) -> None:
         notes = out.notes
         if self.magics:

@@ -146,7 +146,7 @@ def may_be_read(name: str) -> bool:
     parts = member_parts(name)
     if not parts or not parts[-1].lower().endswith(READ_SUFFIXES):
         return False
-    return not any(p.startswith(".") or p in CLUTTER_DIRS or p in ENVIRONMENT_DIRS for p in parts[:-1])
+    return not any(skip_kind(p, True) for p in parts[:-1])
 
 
 def check_limits(infos: list[zipfile.ZipInfo], max_bytes: int) -> None:

@@ -855,6 +855,21 @@ def test_discovering_reads_each_student_only_when_iterated(tmp_path: Path) -> No
         assert again[0].fingerprint == first[1].fingerprint
 
 
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="counts this process's open files in /proc")
+def test_a_class_of_student_zips_keeps_no_zip_open_while_it_is_graded(tmp_path: Path) -> None:
+    """Each student's zip is looked at (is it a platform's bulk download?) and closed again: a
+    class of 1,000 zips must not hold 1,000 open files for the whole run."""
+    from grader.discovery import discovering
+
+    for i in range(40):
+        (tmp_path / f"student{i:02d}.zip").write_bytes(zip_bytes({"losses.py": f"WHO = {i}\n"}))
+    before = len(os.listdir("/proc/self/fd"))
+    with discovering(tmp_path, MODULES) as found:
+        assert len(found) == 40
+        assert len(os.listdir("/proc/self/fd")) - before < 5
+        assert [s.sources["losses"] for s in found.read()][39] == "WHO = 39\n"
+
+
 def test_nfc_and_nfd_spellings_are_one_student_and_reported(tmp_path: Path) -> None:
     """macOS writes 山田だいち decomposed (NFD): the same student as the composed spelling.
     Both present is a duplicate, reported, never two students or a silent rename."""
