@@ -16,10 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from grader.verdict import KINDS, PASS, Verdict, _, kind_words, raised_words, show, stopped_words, t
+from grader.verdict import PASS, Verdict, _, kind_words, raised_words, show, stopped_words, t
 from grader.wire import FigureSummary
-
-__all__ = ["KINDS", "PASS", "Verdict", "show"]  # re-exported: the verdict vocabulary lives in grader.verdict
 
 _NUMBER_TYPES = (int, float, np.integer, np.floating)
 

@@ -1,7 +1,7 @@
 """Plot exercises: figures as plain data, and judging what a figure shows.
 
-:func:`summarise` runs wherever a figure was drawn (inside the sandbox for a
-submission) and reduces a ``matplotlib.figure.Figure`` to small JSON-able data:
+:func:`grader.figure_summary.summarise` runs wherever a figure was drawn (inside the
+sandbox for a submission) and reduces a ``matplotlib.figure.Figure`` to small JSON-able data:
 per axes its lines, point sets, contour sets, labels and limits, with a cap on
 everything. It never renders, and it always closes the figure. The Figure
 object itself never crosses the sandbox boundary.
@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from grader.figure_summary import (  # noqa: F401 - summarise and the caps are part of this module's API
+from grader.figure_summary import (
     LINE_KINDS,
     MAX_ARTISTS,
     MAX_AXES,
@@ -36,9 +36,7 @@ from grader.figure_summary import (  # noqa: F401 - summarise and the caps are p
     MAX_TEXT,
     MAX_TOTAL_POINTS,
     SCALES,
-    UNBOUNDED,
     VERSION,
-    summarise,
 )
 from grader.verdict import PASS, Verdict, _, show, t
 

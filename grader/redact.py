@@ -17,26 +17,13 @@ from __future__ import annotations
 import builtins
 import re
 
-from grader.checks import Verdict
-from grader.verdict import _, import_words, kind_words, t
+from grader.verdict import Verdict, _, kind_words, own_import_words, t
 
 BUILTIN_EXCEPTIONS = frozenset(
     name for name, value in vars(builtins).items()
     if isinstance(value, type) and issubclass(value, BaseException)
 )
 
-# Module errors worded by the grader itself (the zygote or discovery), kept as they are.
-_OWN_WORDING = re.compile(
-    r"(not submitted"
-    r"|import timed out"
-    r"|the process died( \((killed by SIG[A-Z0-9]+|it exited with code \d+)\))? during import"
-    r"|stopped: the submission used up its [\d.]+ s( of CPU time)? during import"
-    r"|ran longer than [\d.]+ s during import"
-    r"|the module's import result was too large during import"
-    r"|unreadable result \(the submission tampered with its result channel\) during import"
-    r"|the results were too large to send during import"
-    r"|the submission closed its result channel during import)"
-)
 _SYNTAX = ("SyntaxError", "IndentationError", "TabError")
 
 # A failed call's error text, when the harness wrote it, in fixed words (any names dropped),
@@ -81,8 +68,9 @@ def hidden_reason(verdict: Verdict, check: str, error: str | None) -> str:
 
 def module_error(module: str, reported: str, source: str | None) -> str:
     """A module's import failure in words the submission cannot choose (in the current language)."""
-    if _OWN_WORDING.fullmatch(reported):
-        return import_words(reported)
+    own = own_import_words(reported)
+    if own is not None:
+        return own
     if reported.startswith(_SYNTAX) or "SyntaxError" in reported.split(":", 1)[0]:
         found = syntax_error(module, source)
         if found:

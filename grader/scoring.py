@@ -11,11 +11,11 @@ from typing import Any
 
 from grader import redact
 from grader.cases import Test
-from grader.checks import Verdict, as_numbers, identical, judge, same_arrays
+from grader.checks import as_numbers, identical, judge, same_arrays
 from grader.execute import Outcome
 from grader.i18n import _, display_name, translate
 from grader.plan import Plan
-from grader.verdict import field_line
+from grader.verdict import Verdict, field_line
 
 TIME_LIMITS = ("wall time", "call time", "cpu time")
 

@@ -65,11 +65,13 @@ KINDS = ("pass", "not started", "error", "timeout", "wrong type", "unsupported",
 
 Words = Callable[..., str]
 
-_IMPORT_WORDS: list[tuple[re.Pattern[str], Words]] = [
+# The grader's own words for a failed import (the zygote's and discovery's), which a
+# submission cannot choose: grader/redact.py shows them as they are, even for hidden tests.
+_OWN_IMPORT_WORDS: list[tuple[re.Pattern[str], Words]] = [
     (re.compile(r"not submitted"), lambda: _("not submitted")),
     (re.compile(r"import timed out"), lambda: _("import timed out")),
     (re.compile(r"the process died during import"), lambda: _("the process died during import")),
-    (re.compile(r"the process died \(killed by (?P<signal>[\w ]+)\) during import"),
+    (re.compile(r"the process died \(killed by (?P<signal>SIG[A-Z0-9]+|signal \d+)\) during import"),
      lambda **v: t("the process died (killed by {signal}) during import", **v)),
     (re.compile(r"the process died \(it exited with code (?P<code>-?\d+)\) during import"),
      lambda **v: t("the process died (it exited with code {code}) during import", **v)),
@@ -87,6 +89,10 @@ _IMPORT_WORDS: list[tuple[re.Pattern[str], Words]] = [
      lambda: _("the results were too large to send during import")),
     (re.compile(r"the submission closed its result channel during import"),
      lambda: _("the submission closed its result channel during import")),
+]
+
+_IMPORT_WORDS: list[tuple[re.Pattern[str], Words]] = [
+    *_OWN_IMPORT_WORDS,
     (re.compile(r"(?P<error>\w+): (?P<detail>.*) \(line (?P<line>\d+)\)", re.S),
      lambda **v: t("{error}: {detail} (line {line})", **v)),
     (re.compile(r"raised (?P<error>\w+) at import: (?P<detail>.*)", re.S),
@@ -95,13 +101,24 @@ _IMPORT_WORDS: list[tuple[re.Pattern[str], Words]] = [
 ]
 
 
-def import_words(error: str) -> str:
-    """A module's import failure as the sandbox words it, in the current language."""
-    for pattern, words in _IMPORT_WORDS:
+def _worded(table: list[tuple[re.Pattern[str], Words]], error: str) -> str | None:
+    for pattern, words in table:
         m = pattern.fullmatch(error)
         if m:
             return words(**m.groupdict())
-    return error
+    return None
+
+
+def import_words(error: str) -> str:
+    """A module's import failure as the sandbox words it, in the current language."""
+    worded = _worded(_IMPORT_WORDS, error)
+    return error if worded is None else worded
+
+
+def own_import_words(error: str) -> str | None:
+    """The grader's own words for a failed import, in the current language; None when the
+    text is not one of them (then a submission may have chosen it)."""
+    return _worded(_OWN_IMPORT_WORDS, error)
 
 
 _RAISED: list[tuple[re.Pattern[str], Words]] = [

@@ -29,14 +29,8 @@ from grader import wire  # noqa: E402
 from grader.checks import judge  # noqa: E402
 from grader.config import load_course  # noqa: E402
 from grader.execute import Outcome  # noqa: E402
-from grader.figures import (  # noqa: E402
-    MAX_ARTISTS,
-    MAX_POINTS,
-    MAX_TOTAL_POINTS,
-    FigureDataError,
-    check_figure,
-    summarise,
-)
+from grader.figure_summary import MAX_ARTISTS, MAX_POINTS, MAX_TOTAL_POINTS, summarise  # noqa: E402
+from grader.figures import FigureDataError, check_figure  # noqa: E402
 from grader.figures_png import render_png  # noqa: E402
 from grader.plan import Plan, build_plan, load_solution_module, run_calls  # noqa: E402
 from grader.scoring import StudentResult, score  # noqa: E402

@@ -407,3 +407,17 @@ def test_a_student_who_breaks_scoring_costs_only_that_student(tmp_path: Path, co
     assert any(n.startswith("broken: the grader could not score") for n in summary.notes)
     assert set(_rows(tmp_path / "out")) == {"ana", "broken", "zoe"}
     assert "could not score" in (tmp_path / "out" / "feedback" / "broken.md").read_text(encoding="utf-8")
+
+
+def test_the_graders_own_import_words_are_kept_and_a_submissions_are_not() -> None:
+    """A module's import failure in the zygote's words is shown as it is (hidden tests too),
+    for every way it words a death (a real-time signal has no SIG name); text of the same
+    shape that a submission could have chosen (an exception class named like it) is not."""
+    from grader import redact
+
+    for own in ("the process died (killed by SIGKILL) during import",
+                "the process died (killed by signal 40) during import",
+                "the process died (it exited with code 3) during import", "import timed out"):
+        assert redact.module_error("losses", own, None) == own
+    chosen = "the process died (killed by the answer is 42) during import"
+    assert "42" not in redact.module_error("losses", chosen, None)

@@ -7,9 +7,9 @@ from typing import Any
 import numpy as np
 
 from grader.cases import Call, Test
-from grader.checks import show
 from grader.i18n import _
 from grader.probes import describe
+from grader.verdict import show
 from grader.wire import Fn
 
 
