@@ -139,11 +139,12 @@ def test_a_japanese_label_is_drawn_with_a_japanese_font_even_when_matplotlib_cam
 class Watcher:
     """``pytest --watch`` in a copy, with its output read line by line."""
 
-    def __init__(self, copy: Path, command: tuple[str, ...] = ("-m", "pytest", "--watch", "-p", "no:cacheprovider")
-                 ) -> None:
+    def __init__(self, copy: Path, command: tuple[str, ...] = ("-m", "pytest", "--watch", "-p", "no:cacheprovider"),
+                 sigint_ignored: bool = False) -> None:
         self.marker = watch_marker("en")
+        ignore = (lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) if sigint_ignored else None
         self.proc = subprocess.Popen([sys.executable, *command], cwd=copy, env=_env(), stdout=subprocess.PIPE,
-                                     stderr=subprocess.STDOUT, start_new_session=True)
+                                     stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=ignore)
         self.lines: queue.Queue[str] = queue.Queue()
         threading.Thread(target=self._read, daemon=True).start()
 
@@ -239,3 +240,12 @@ def test_watch_without_fork_reruns_the_whole_pytest(tmp_path: Path) -> None:
         assert "done" in rows["regression.center"] and "not started" in rows["losses.sse"]
     finally:
         assert watcher.stop() == 0
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGINT") or os.name != "posix", reason="POSIX signal dispositions")
+def test_ctrl_c_stops_the_watcher_even_when_it_was_started_with_sigint_ignored(tmp_path: Path) -> None:
+    """A script's background job (or nohup) starts its children with SIGINT ignored; the
+    watcher still stops on it, as it does in a terminal."""
+    watcher = Watcher(_copy(tmp_path), sigint_ignored=True)
+    watcher.until_waiting()
+    assert watcher.stop() == 0

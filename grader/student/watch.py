@@ -17,6 +17,7 @@ from __future__ import annotations
 import gc
 import os
 import pickle
+import signal
 import subprocess
 import sys
 import time
@@ -150,6 +151,8 @@ class RerunRunner:
 
 def main(args: list[str], *, poll: float = POLL_SECONDS) -> int:
     """Run the tests, then rerun the affected ones on every save until Ctrl-C."""
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:  # started by a script in the background:
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # Ctrl-C (SIGINT) still stops it
     if "--no-header" not in args:
         args = ["--no-header", *args]  # the platform and rootdir lines, once per save, are noise
     runner: ForkRunner | RerunRunner = ForkRunner(args) if hasattr(os, "fork") else RerunRunner(args)
