@@ -89,7 +89,7 @@ def plot_functions(plan: Plan) -> list[str]:
 
 
 def _summary(outcome: Outcome | None) -> Any | None:
-    """The figure summary of a decoded outcome (``{"$figure": ...}``), else None."""
+    """The figure summary (``FigureSummary.data``) of a decoded outcome holding a figure, else None."""
     return figure_summary(outcome.value) if outcome is not None and outcome.ok else None
 
 

@@ -32,7 +32,6 @@ from grader.scoring import StudentResult, score
 from grader.writers import feedback, grades_csv, gradescope
 
 STATE_DIR = ".state"
-ASSIGNMENT_FILE = "assignment.json"  # which assignment these grades are for (grader term reads it)
 
 
 @dataclass
@@ -93,7 +92,7 @@ class ClassGrader:
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
-    def _finish(self, sub: Submission, raw: RawResult, notes: list[str] | None = None) -> StudentResult:
+    def _finish(self, sub: Submission, raw: RawResult, notes: list[str]) -> StudentResult:
         """Score one student, write their files (figures, feedback, results, state); the slim result.
 
         Scoring a submission never stops the run: if any stage fails on what this
@@ -106,9 +105,8 @@ class ClassGrader:
         except (ArithmeticError, ValueError, TypeError, LookupError, RecursionError, MemoryError,
                 AttributeError, AssertionError) as exc:
             name = type(exc).__name__
-            if notes is not None:  # the instructor's terminal: English
-                notes.append(f"{sub.student_id}: the grader could not score this submission ({name}): "
-                             f"{str(exc)[:200]}")
+            notes.append(f"{sub.student_id}: the grader could not score this submission ({name}): "  # the
+                         f"{str(exc)[:200]}")  # instructor's terminal: English
             why = t("the grader could not score this submission ({error})", error=name)  # the student's words
             failed = RawResult.failure(len(self.plan.calls), why)
             result = self._result(sub, failed)
@@ -187,8 +185,8 @@ class ClassGrader:
                         bar.step(f"{sub.student_id}: {r.total:g}/{r.max_total:g} {r.status}")
             bar.close()
             summary.results = [results[sid] for sid in found.student_ids if sid in results]
-        atomic_write(self.out_dir / "grades.csv", grades_csv.render(summary.results, self.course.functions))
-        atomic_write(self.out_dir / ASSIGNMENT_FILE, json.dumps(
+        atomic_write(self.out_dir / grades_csv.FILE, grades_csv.render(summary.results, self.course.functions))
+        atomic_write(self.out_dir / grades_csv.ASSIGNMENT_FILE, json.dumps(
             {"assignment": self.course.assignment, "title": self.course.assignment_title,
              "max_total": self.course.max_total}, ensure_ascii=False, indent=1) + "\n")
         summary.seconds = time.monotonic() - start

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from grader.errors import InputError
 from grader.scoring import round_points
-from grader.writers.grades_csv import BOM, fmt
+from grader.writers.grades_csv import ASSIGNMENT_FILE, BOM, FILE, fmt
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ class Graded:
 
 def read_graded(folder: Path) -> Graded:
     """A ``grader grade`` output folder; InputError naming what is missing or unreadable."""
-    meta_path, grades_path = folder / "assignment.json", folder / "grades.csv"
+    meta_path, grades_path = folder / ASSIGNMENT_FILE, folder / FILE
     if not (meta_path.is_file() and grades_path.is_file()):
         raise InputError(f"{folder} is not a `grader grade` output folder (no assignment.json and grades.csv)")
     try:

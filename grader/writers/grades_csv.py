@@ -15,6 +15,9 @@ import io
 
 from grader.scoring import StudentResult
 
+FILE = "grades.csv"  # in a `grader grade` output folder, beside:
+ASSIGNMENT_FILE = "assignment.json"  # which assignment these grades are for (grader term reads both)
+
 
 def fmt(x: float) -> str:
     """Points with at most two decimals and no trailing zeros (7, 3.5, 2.33)."""

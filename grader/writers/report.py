@@ -38,10 +38,11 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
+from grader.fonts import use_japanese_font
 from grader.i18n import _, display_name, language, t
 from grader.scoring import TIME_LIMITS, StudentResult
 from grader.verdict import import_words
-from grader.writers.feedback import limit_name, sentences
+from grader.writers.feedback import limit_name, sentences, visibility_label
 from grader.writers.grades_csv import fmt
 
 TOP_TESTS = 15  # tests shown in the failure chart
@@ -468,7 +469,7 @@ def _section_tests(results: Sequence[StudentResult]) -> str:
     top = failing[:TOP_TESTS]
     img = _img(chart_test_failures(top), _("Share of students failing each test, most failed first; "
                                            "hidden and public tests in different colours"))
-    rows = [[_e(display_name(s.name)), _e(_("public") if s.public else _("hidden")), str(s.failed), f"{s.share:.0%}"]
+    rows = [[_e(display_name(s.name)), _e(visibility_label(s.public)), str(s.failed), f"{s.share:.0%}"]
             for s in top]
     more = len(failing) - len(top)
     caption = _("For each test, the share of students who failed it (number of students in brackets). "
@@ -559,14 +560,7 @@ def _chart_fonts() -> Iterator[None]:
     silently (no "Glyph ... missing" warning). matplotlib's "findfont: Failed to find font
     weight bold for IPAexGothic" (the fallback font has no bold face, and bold titles look it
     up in any language once it is registered) is not shown either."""
-    available = True
-    if language() == "ja":
-        try:
-            from grader.fonts import use_japanese_font
-
-            available = use_japanese_font()
-        except Exception:  # noqa: BLE001 - no helper or no font: draw as before
-            available = False
+    available = language() != "ja" or use_japanese_font()  # never raises: False without the font
     font_log = logging.getLogger("matplotlib.font_manager")
     level = font_log.level
     try:
