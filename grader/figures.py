@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -60,14 +61,21 @@ class Line:
     kind: str
     x: np.ndarray
     y: np.ndarray
-    n: int
-    bbox: tuple[float, float, float, float] | None
     joined: bool = True
     markers: bool = False
 
     @property
     def xy(self) -> np.ndarray:
         return np.column_stack([self.x, self.y])
+
+    @property
+    def n(self) -> int:
+        """The number of points received (never what a summary claims)."""
+        return len(self.x)
+
+    @cached_property
+    def bbox(self) -> tuple[float, float, float, float] | None:
+        return _extent(self.x, self.y)
 
 
 @dataclass
@@ -76,8 +84,11 @@ class Level:
     hi: float | None
     x: np.ndarray
     y: np.ndarray
-    n: int
     breaks: list[int]
+
+    @property
+    def n(self) -> int:
+        return len(self.x)
 
 
 @dataclass
@@ -85,7 +96,13 @@ class Contour:
     filled: bool
     levels: np.ndarray
     paths: list[Level]
-    bbox: tuple[float, float, float, float] | None
+
+    @cached_property
+    def bbox(self) -> tuple[float, float, float, float] | None:
+        """The extent of every level's points."""
+        if not self.paths:
+            return None
+        return _extent(np.concatenate([p.x for p in self.paths]), np.concatenate([p.y for p in self.paths]))
 
 
 @dataclass
@@ -188,26 +205,26 @@ class _Tally:
             raise _fail("too many points")
 
 
-def _parse_xy(d: Any, tally: _Tally, limit: int) -> tuple[np.ndarray, np.ndarray, int]:
-    """The points as sent, and their count: measured here, whatever the summary claims."""
+def _parse_xy(d: Any, tally: _Tally, limit: int) -> tuple[np.ndarray, np.ndarray]:
+    """The points as sent (their count and extent are measured from them, whatever the summary claims)."""
     x, y = _numbers(_get(d, "x"), limit), _numbers(_get(d, "y"), limit)
     if len(x) != len(y):
         raise _fail("inconsistent point counts")
     tally.add(len(x))
-    return x, y, len(x)
+    return x, y
 
 
 def _parse_line(d: Any, tally: _Tally) -> Line:
     kind = _get(d, "kind")
     if kind not in LINE_KINDS:
         raise _fail("an unknown kind of line")
-    x, y, n = _parse_xy(d, tally, MAX_POINTS)
-    return Line(kind, x, y, n, _extent(x, y), _bool(_get(d, "joined")), _bool(_get(d, "markers")))
+    x, y = _parse_xy(d, tally, MAX_POINTS)
+    return Line(kind, x, y, _bool(_get(d, "joined")), _bool(_get(d, "markers")))
 
 
 def _parse_scatter(d: Any, tally: _Tally) -> Line:
-    x, y, n = _parse_xy(d, tally, MAX_POINTS)
-    return Line("scatter", x, y, n, _extent(x, y), joined=False, markers=True)
+    x, y = _parse_xy(d, tally, MAX_POINTS)
+    return Line("scatter", x, y, joined=False, markers=True)
 
 
 def _extent(x: np.ndarray, y: np.ndarray) -> tuple[float, float, float, float] | None:
@@ -220,15 +237,13 @@ def _extent(x: np.ndarray, y: np.ndarray) -> tuple[float, float, float, float] |
 def _parse_contour(d: Any, tally: _Tally) -> Contour:
     paths = []
     for p in _list(_get(d, "paths"), MAX_LEVELS):
-        x, y, n = _parse_xy(p, tally, MAX_LEVEL_POINTS)
+        x, y = _parse_xy(p, tally, MAX_LEVEL_POINTS)
         breaks = _list(_get(p, "breaks"), MAX_LEVEL_POINTS)
         if not all(type(b) is int and 0 < b < len(x) for b in breaks) or breaks != sorted(set(breaks)):
             raise _fail("bad contour segments")
-        paths.append(Level(_number_or_none(_get(p, "lo")), _number_or_none(_get(p, "hi")), x, y, n, breaks))
+        paths.append(Level(_number_or_none(_get(p, "lo")), _number_or_none(_get(p, "hi")), x, y, breaks))
     levels = _numbers(_get(d, "levels"), MAX_LEVELS * 4)
-    xs = np.concatenate([p.x for p in paths]) if paths else np.zeros(0)
-    ys = np.concatenate([p.y for p in paths]) if paths else np.zeros(0)
-    return Contour(_bool(_get(d, "filled")), levels, paths, _extent(xs, ys))
+    return Contour(_bool(_get(d, "filled")), levels, paths)
 
 
 def _parse_axes(d: Any, tally: _Tally) -> Axes:

@@ -192,7 +192,7 @@ def _descent_path(ref: Axes) -> list[Requirement]:
     lo, hi = path.min(axis=0), path.max(axis=0)
 
     def same_path(ln: Line) -> bool:
-        if ln.n != len(path) or len(ln.x) != len(path):
+        if ln.n != len(path):
             return False
         xy = ln.xy
         return bool(np.all(np.abs(xy - path) <= tol) or np.all(np.abs(xy[::-1] - path) <= tol))
