@@ -220,10 +220,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
     course = _course(args.course, args.assignment, required=False)
     nb_sample = args.nbgrader_sample if args.nbgrader_sample is not None else (5 if available() else 0)
-    if nb_sample and not available():
-        from grader.nbgrader_export import NbgraderMissing
+    if nb_sample:
+        from grader.nbgrader_export import require_nbgrader
 
-        raise NbgraderMissing()
+        require_nbgrader()
     for module in args.skip_module or []:
         if module not in course.modules:
             raise errors.UsageError(f"--skip-module {module}: no such module (the course has: "
@@ -255,13 +255,10 @@ def cmd_term(args: argparse.Namespace) -> int:
 
 
 def cmd_nbgrader(args: argparse.Namespace) -> int:
-    import importlib.util
-
     from grader import plugins_cli
-    from grader.nbgrader_export import NbgraderMissing
+    from grader.nbgrader_export import require_nbgrader
 
-    if importlib.util.find_spec("nbgrader") is None:  # before anything else: the command cannot run
-        raise NbgraderMissing()
+    require_nbgrader()  # before anything else: the command cannot run
     return plugins_cli.run_nbgrader(args, _with_language(_course(args.course, args.assignment), None))
 
 

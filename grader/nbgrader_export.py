@@ -86,6 +86,15 @@ class NbgraderMissing(GraderError):
         super().__init__(f'{what} is not installed; install the extra with: pip install -e ".[nbgrader]"')
 
 
+def require_nbgrader() -> None:
+    """Raise :class:`NbgraderMissing` unless nbgrader is installed: checked before a command
+    that needs it writes anything."""
+    import importlib.util
+
+    if importlib.util.find_spec("nbgrader") is None:
+        raise NbgraderMissing()
+
+
 # --- layout: which cells exist, their ids and points (shared with grader.gradebook) ------------
 
 

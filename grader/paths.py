@@ -12,7 +12,6 @@ mount) is caught too.
 from __future__ import annotations
 
 import errno
-import importlib.util
 import os
 import tempfile
 from pathlib import Path
@@ -115,10 +114,9 @@ def class_not_empty(path: Path, course: Course) -> None:
 
 def gradebook(path: Path) -> None:
     """``--gradebook``: nbgrader is installed, and the .db file is (or can be made) a writable SQLite file."""
-    if importlib.util.find_spec("nbgrader") is None:
-        from grader.nbgrader_export import NbgraderMissing
+    from grader.nbgrader_export import require_nbgrader
 
-        raise NbgraderMissing()
+    require_nbgrader()
     output_file(path, "--gradebook", parent_must_exist=True)
     if path.is_file():
         if not os.access(path, os.R_OK | os.W_OK):

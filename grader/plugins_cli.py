@@ -10,7 +10,6 @@ command then fails with one line saying how to install it.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -47,10 +46,8 @@ def register(parser: argparse.ArgumentParser | Any, run: Callable[[argparse.Name
 
 def run_nbgrader(args: argparse.Namespace, course: Any) -> int:
     """``grader nbgrader``: write the course folder and say what to do next."""
-    from grader.nbgrader_export import NbgraderMissing, export, not_exported
+    from grader.nbgrader_export import export, not_exported
 
-    if importlib.util.find_spec("nbgrader") is None:
-        raise NbgraderMissing()
     out = Path(args.out_dir)
     a = course.assignment
     written = export(course, out, assignment=a)
