@@ -11,7 +11,6 @@ place, :func:`is_single_number` (the student README states the same rule).
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import numpy as np
@@ -76,24 +75,14 @@ def as_numbers(value: Any) -> np.ndarray | None:
 def _failed_call(outcome: Any) -> Verdict | None:
     if outcome.ok:
         return None
-    if getattr(outcome, "too_large", False):
-        return Verdict(False, "too large", _too_large(outcome.error))
+    if outcome.too_large:
+        return Verdict(False, "too large", t("the result is far larger than the answer can be (over {kb} KB)",
+                                             kb=outcome.too_large))
     if outcome.not_started:
         return Verdict(False, "not started", kind_words("not started"))
     if outcome.timeout:
         return Verdict(False, "timeout", stopped_words(outcome.error))
     return Verdict(False, "error", raised_words(outcome.error))
-
-
-_TOO_LARGE = re.compile(r"the result is far larger than the answer can be \(over (?P<kb>\d+) KB\)")
-
-
-def _too_large(error: str | None) -> str:
-    """The reason for a result refused unread for its size (the sandbox's words, in the current language)."""
-    m = _TOO_LARGE.fullmatch(error or "")
-    if m:
-        return t("the result is far larger than the answer can be (over {kb} KB)", kb=m.group("kb"))
-    return error or kind_words("too large")
 
 
 def _unsupported(value: Any, depth: int = 0) -> bool:

@@ -25,6 +25,11 @@ from grader.wire import Fn, OutOfBounds
 PACKAGE = "exercises"
 
 
+def _kb(value: Any) -> int:
+    """A size cap in KB from untrusted plain data (0 for anything that is not one)."""
+    return value if type(value) is int and 0 < value < 2**31 else 0
+
+
 @dataclass
 class Outcome:
     """What one call produced: a value, or an error; optionally its inputs afterwards.
@@ -41,7 +46,7 @@ class Outcome:
     not_started: bool = False
     timeout: bool = False
     args_after: list[Any] | None = None
-    too_large: bool = False  # the answer was refused unread: far larger than the reference's
+    too_large: int = 0  # refused unread, far larger than the reference's answer: the cap in KB (0: not)
 
     def to_plain(self) -> dict[str, Any]:
         out: dict[str, Any] = {"ok": self.ok}
@@ -54,7 +59,7 @@ class Outcome:
         if self.timeout:
             out["timeout"] = True
         if self.too_large:
-            out["too_large"] = True
+            out["too_large"] = self.too_large
         return out
 
     @classmethod
@@ -72,7 +77,7 @@ class Outcome:
                 error=str(error)[:500] if type(error) is str else None,
                 not_started=data.get("not_started") is True,
                 timeout=data.get("timeout") is True,
-                too_large=data.get("too_large") is True,
+                too_large=_kb(data.get("too_large")),
             )
         except OutOfBounds as exc:
             return cls(ok=True, value=wire.Unsupported(f"a result out of bounds: {exc}"))

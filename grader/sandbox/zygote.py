@@ -556,7 +556,7 @@ class Zygote:
 
     def _too_large(self, key: int) -> bytes:
         cap_kb = max(1, self.caps[key] >> 10)
-        return json.dumps({"ok": False, "too_large": True,
+        return json.dumps({"ok": False, "too_large": cap_kb,
                            "error": f"the result is far larger than the answer can be (over {cap_kb} KB)"}).encode()
 
     def _record_failure(self, sub: _Submission, item: tuple[str, Any], ended: str, status: int | None) -> None:
