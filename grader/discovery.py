@@ -585,9 +585,7 @@ class _Run:
             for m in got:
                 sources[m] = book.sources[m]
                 raw[m] = book.sources[m].encode("utf-8")
-                cells = sorted({int(v.rsplit(", cell ", 1)[-1]) for k, v in book.origins.items()
-                                if k.startswith(m + ".")})   # origins: "x.ipynb, cell 7"
-                where = ", ".join(t("cell {number}", number=n) for n in cells)
+                where = ", ".join(t("cell {number}", number=n) for n in book.cells.get(m, []))
                 notes.append(t("{module} was read from {notebook} ({cells})", module=m, notebook=f.label,
                                cells=where) if where else
                              t("{module} was read from {notebook}", module=m, notebook=f.label))

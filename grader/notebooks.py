@@ -81,6 +81,7 @@ class NotebookModules:
 
     sources: dict[str, str] = field(default_factory=dict)  # module -> Python source
     origins: dict[str, str] = field(default_factory=dict)  # "module.function" -> "x.ipynb, cell 7"
+    cells: dict[str, list[int]] = field(default_factory=dict)  # module -> the cells its functions came from
     notes: list[str] = field(default_factory=list)          # plain words, for the student (course language)
 
 
@@ -392,9 +393,12 @@ class _Reader:
                     elif i is None and name in self.set_by_skipped and name not in self.known:
                         unset.setdefault(name, set()).update(item.names)
             out.sources[module] = self._source(module, imports, sorted(keep))
+            cells = set()
             for f in functions:
                 if f in winner and winner[f] in keep:
-                    out.origins[f"{module}.{f}"] = f"{self.label}, cell {self.items[winner[f]].cell}"
+                    cells.add(cell := self.items[winner[f]].cell)
+                    out.origins[f"{module}.{f}"] = f"{self.label}, cell {cell}"
+            out.cells[module] = sorted(cells)
         self._notes(out, targets, live, unset)
         return out
 
